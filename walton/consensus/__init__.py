@@ -1,0 +1,1 @@
+"""Waltonchain consensus: X11 proof of work and the WPoC seal rules."""
