@@ -1,0 +1,117 @@
+"""TransactionTests runner: decode and validate a raw transaction per fork, as geth's ``evm t8n``-based
+txtest does; a valid one must yield the fixture's sender, hash and intrinsic gas, an invalid one
+must be rejected.
+"""
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rlp
+from eth.abc import SignedTransactionAPI, VirtualMachineAPI
+from eth.exceptions import PyEVMError
+from eth_utils import ValidationError, decode_hex, encode_hex, keccak
+
+from walton.tools.statetest import find_fixture_files, load_fixture_file
+from walton.vm.forks import ENGINES, canonical_fork_name
+
+VMClass = type[VirtualMachineAPI]
+TRANSACTION_REJECTIONS = (
+    ValidationError,
+    PyEVMError,
+    rlp.DecodingError,
+    rlp.DeserializationError,
+    rlp.SerializationError,
+    TypeError,
+    ValueError,
+    AttributeError,
+)
+
+
+@dataclass(frozen=True)
+class TxTestCase:
+    path: Path
+    key: str
+    fork: str
+
+    @property
+    def case_id(self) -> str:
+        return f"{self.key}_{self.fork}"
+
+
+@dataclass(frozen=True)
+class TxTestResult:
+    name: str
+    fork: str
+    passed: bool
+    sender: str = ""
+    error: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"name": self.name, "pass": self.passed, "fork": self.fork}
+        if self.sender:
+            result["sender"] = self.sender
+        if self.error:
+            result["error"] = self.error
+        return result
+
+
+def iter_cases(paths: Iterable[Path], forks: Iterable[str] | None = None) -> Iterator[TxTestCase]:
+    wanted = None if forks is None else {canonical_fork_name(name) for name in forks}
+    for path in find_fixture_files(paths):
+        for key, test in load_fixture_file(path).items():
+            if not isinstance(test, dict) or "txbytes" not in test:
+                continue
+            for fork in test["result"]:
+                if wanted is None or canonical_fork_name(fork) in wanted:
+                    yield TxTestCase(path, key, fork)
+
+
+def decode_and_validate(vm_class: VMClass, txbytes: bytes) -> SignedTransactionAPI:
+    """Decode a raw transaction for a fork and run the fork's stateless validity checks."""
+    builder = vm_class.get_transaction_builder()
+    transaction = builder.decode(txbytes)
+    if transaction.encode() != txbytes:
+        raise ValidationError("transaction RLP is not canonical")
+    transaction.validate()
+    transaction.check_signature_validity()
+    return transaction
+
+
+def run_case(case: TxTestCase, forks: Mapping[str, VMClass]) -> TxTestResult:
+    test = load_fixture_file(case.path)[case.key]
+    expected: Mapping[str, str] = test["result"][case.fork]
+    vm_class = forks.get(canonical_fork_name(case.fork))
+    if vm_class is None:
+        return TxTestResult(case.case_id, case.fork, False, error=f"fork {case.fork} not supported")
+    txbytes = decode_hex(test["txbytes"])
+    try:
+        transaction = decode_and_validate(vm_class, txbytes)
+    except TRANSACTION_REJECTIONS as exc:
+        if "exception" in expected:
+            return TxTestResult(case.case_id, case.fork, True, error=f"rejected: {type(exc).__name__}: {exc}")
+        return TxTestResult(case.case_id, case.fork, False, error=f"valid transaction rejected: {exc}")
+    sender = encode_hex(transaction.sender)
+    if "exception" in expected:
+        return TxTestResult(
+            case.case_id,
+            case.fork,
+            False,
+            sender,
+            f"accepted, but the fixture expects {expected['exception']}",
+        )
+    problems = []
+    if sender != expected["sender"].lower():
+        problems.append(f"sender {sender}, want {expected['sender']}")
+    if encode_hex(keccak(txbytes)) != expected["hash"]:
+        problems.append(f"hash {encode_hex(keccak(txbytes))}, want {expected['hash']}")
+    if transaction.intrinsic_gas != int(expected["intrinsicGas"], 16):
+        problems.append(f"intrinsic gas {transaction.intrinsic_gas}, want {int(expected['intrinsicGas'], 16)}")
+    return TxTestResult(case.case_id, case.fork, not problems, sender, "; ".join(problems))
+
+
+def run_cases(cases: Iterable[TxTestCase], engine: str) -> Iterator[TxTestResult]:
+    forks = ENGINES[engine]
+    for case in cases:
+        yield run_case(case, forks)

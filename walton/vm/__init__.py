@@ -1,0 +1,1 @@
+"""walton.vm: Walton's fork classes, usable like py-evm's own."""

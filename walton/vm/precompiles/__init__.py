@@ -1,0 +1,1 @@
+"""Walton precompiles, at addresses Ethereum does not use."""
