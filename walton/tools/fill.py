@@ -80,9 +80,8 @@ def fill_test(name: str, filler: Mapping[str, Any]) -> dict[str, Any]:
                     problems = check_expectations(result.state, expect)
                     if problems:
                         raise ValueError(f"{name} {fork} {indexes}: " + "; ".join(problems))
-            posts.append(
-                {"hash": result.state_root, "logs": result.logs_hash, "txbytes": encode_hex(txbytes), "indexes": indexes}
-            )
+            post = {"hash": result.state_root, "logs": result.logs_hash, "txbytes": encode_hex(txbytes)}
+            posts.append(post | {"indexes": indexes})
         test["post"][fork] = posts
     return test
 
