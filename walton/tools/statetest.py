@@ -26,6 +26,7 @@ from eth_utils import decode_hex, encode_hex, keccak, to_canonical_address
 
 from walton.tools.fixture_state import apply_account_state
 from walton.vm.forks import ENGINES, canonical_fork_name
+from walton.vm.validation import decode_transaction
 
 VMClass = type[VirtualMachineAPI]
 PRE_MERGE_FORKS = frozenset(
@@ -199,7 +200,7 @@ def execute_transaction(test: Mapping[str, Any], fork: str, vm_class: VMClass, t
     error = ""
     logs = logs_hash([])
     try:
-        transaction = vm_class.get_transaction_builder().decode(txbytes)
+        transaction = decode_transaction(vm_class, txbytes)
         _receipt, computation = vm.apply_transaction(header, transaction)
     except Exception as exc:  # an invalid transaction leaves the pre state, as in geth
         error = f"{type(exc).__name__}: {exc}"

@@ -1,28 +1,102 @@
-"""Walton's Ethereum forks: py-evm's forks with the rules py-evm lacks, so they pass Ethereum's fixtures."""
+"""Walton's Ethereum forks: py-evm's forks with fixes where py-evm falls short of Ethereum's fixtures.
 
-from eth.abc import VirtualMachineAPI
+Each fork here is a subclass of the py-evm fork of the same name whose state and computation
+are subclasses too; nothing in py-evm is modified. The fixes (each named by the fixtures
+that show it) are:
+
+- Stateless transaction rules py-evm lacks (``walton.vm.validation``): the chain id must be the
+  chain's, EIP-3860 initcode gas is intrinsic, gas and fee values stay within geth's field sizes,
+  EIP-7623's calldata floor bounds the gas limit (TransactionTests, and state tests expecting
+  ``TransactionException``s).
+- EIP-4844 point evaluation loads the KZG trusted setup once, not on every call.
+
+They are the same for every fork that has the feature, so the classes are built by one
+factory rather than written out seventeen times.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from eth._utils.address import force_bytes_to_address
+from eth.abc import (
+    ComputationAPI,
+    ExecutionContextAPI,
+    SignedTransactionAPI,
+    StateAPI,
+    VirtualMachineAPI,
+)
 from eth.vm import forks as pyevm
+from eth.vm.forks.cancun.constants import POINT_EVALUATION_PRECOMPILE_ADDRESS
+from eth_typing import Address
+
+from walton.vm.precompiles.point_evaluation import point_evaluation
+from walton.vm.validation import validate_transaction_fields
+
+Precompile = Callable[[ComputationAPI], Any]
+
+# Precompiles walton implements differently from py-evm (same semantics), by address.
+PRECOMPILE_FIXES: Mapping[Address, Precompile] = {
+    force_bytes_to_address(POINT_EVALUATION_PRECOMPILE_ADDRESS): point_evaluation,
+}
 
 
-def conformant(vm_class: type[VirtualMachineAPI]) -> type[VirtualMachineAPI]:
-    """A subclass of a py-evm fork with walton's conformance fixes."""
-    return vm_class.configure(__name__=f"Walton{vm_class.__name__}")
+def _fixed_precompiles(computation_class: type[ComputationAPI]) -> dict[Address, Precompile]:
+    precompiles: dict[Address, Precompile] = dict(computation_class.get_precompiles())
+    for address, fixed in PRECOMPILE_FIXES.items():
+        if address in precompiles:
+            precompiles[address] = fixed
+    return precompiles
 
 
-FrontierVM = conformant(pyevm.FrontierVM)
-HomesteadVM = conformant(pyevm.HomesteadVM.configure(support_dao_fork=False))
-TangerineWhistleVM = conformant(pyevm.TangerineWhistleVM)
-SpuriousDragonVM = conformant(pyevm.SpuriousDragonVM)
-ByzantiumVM = conformant(pyevm.ByzantiumVM)
-ConstantinopleVM = conformant(pyevm.ConstantinopleVM)
-PetersburgVM = conformant(pyevm.PetersburgVM)
-IstanbulVM = conformant(pyevm.IstanbulVM)
-MuirGlacierVM = conformant(pyevm.MuirGlacierVM)
-BerlinVM = conformant(pyevm.BerlinVM)
-LondonVM = conformant(pyevm.LondonVM)
-ArrowGlacierVM = conformant(pyevm.ArrowGlacierVM)
-GrayGlacierVM = conformant(pyevm.GrayGlacierVM)
-ParisVM = conformant(pyevm.ParisVM)
-ShanghaiVM = conformant(pyevm.ShanghaiVM)
-CancunVM = conformant(pyevm.CancunVM)
-PragueVM = conformant(pyevm.PragueVM)
+class ConformantState:
+    """State mixin: reject transactions that break a stateless rule before py-evm's own checks."""
+
+    fork_class: type[VirtualMachineAPI]
+    execution_context: ExecutionContextAPI
+
+    def validate_transaction(self, transaction: SignedTransactionAPI) -> None:
+        validate_transaction_fields(self.fork_class, transaction, self.execution_context.chain_id)
+        super().validate_transaction(transaction)  # type: ignore[misc]
+
+
+class ConformantVM:
+    """VM mixin: the stateless checks, for callers that validate a transaction outside a block."""
+
+    @classmethod
+    def validate_transaction_fields(cls, transaction: SignedTransactionAPI, chain_id: int) -> None:
+        validate_transaction_fields(cast(type[VirtualMachineAPI], cls), transaction, chain_id)
+
+
+def conformant(vm_class: type[VirtualMachineAPI], name: str) -> type[VirtualMachineAPI]:
+    """A subclass of a py-evm fork (and of its state and computation) carrying walton's fixes."""
+    state_class: type[StateAPI] = vm_class.get_state_class()
+    computation_class = type(
+        f"{name}Computation",
+        (state_class.computation_class,),
+        {"_precompiles": _fixed_precompiles(state_class.computation_class), "__module__": __name__},
+    )
+    fixed_state = type(
+        f"{name}State",
+        (ConformantState, state_class),
+        {"computation_class": computation_class, "fork_class": vm_class, "__module__": __name__},
+    )
+    return type(name, (ConformantVM, vm_class), {"_state_class": fixed_state, "__module__": __name__})
+
+
+FrontierVM = conformant(pyevm.FrontierVM, "FrontierVM")
+HomesteadVM = conformant(pyevm.HomesteadVM.configure(support_dao_fork=False), "HomesteadVM")
+TangerineWhistleVM = conformant(pyevm.TangerineWhistleVM, "TangerineWhistleVM")
+SpuriousDragonVM = conformant(pyevm.SpuriousDragonVM, "SpuriousDragonVM")
+ByzantiumVM = conformant(pyevm.ByzantiumVM, "ByzantiumVM")
+ConstantinopleVM = conformant(pyevm.ConstantinopleVM, "ConstantinopleVM")
+PetersburgVM = conformant(pyevm.PetersburgVM, "PetersburgVM")
+IstanbulVM = conformant(pyevm.IstanbulVM, "IstanbulVM")
+MuirGlacierVM = conformant(pyevm.MuirGlacierVM, "MuirGlacierVM")
+BerlinVM = conformant(pyevm.BerlinVM, "BerlinVM")
+LondonVM = conformant(pyevm.LondonVM, "LondonVM")
+ArrowGlacierVM = conformant(pyevm.ArrowGlacierVM, "ArrowGlacierVM")
+GrayGlacierVM = conformant(pyevm.GrayGlacierVM, "GrayGlacierVM")
+ParisVM = conformant(pyevm.ParisVM, "ParisVM")
+ShanghaiVM = conformant(pyevm.ShanghaiVM, "ShanghaiVM")
+CancunVM = conformant(pyevm.CancunVM, "CancunVM")
+PragueVM = conformant(pyevm.PragueVM, "PragueVM")

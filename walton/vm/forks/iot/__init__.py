@@ -5,13 +5,12 @@ Ethereum's Prague fixtures pass on it; Walton's precompiles sit at addresses Eth
 not use (see docs/forks.md for the address map).
 """
 
-from eth.vm.forks.prague import PragueVM
-
+from walton.vm.forks.ethereum import PragueVM
 from walton.vm.forks.iot.computation import WALTON_PRECOMPILES, IoTComputation
 from walton.vm.forks.iot.state import IoTState
 
 
-class IoTVM(PragueVM):
+class IoTVM(PragueVM):  # type: ignore[misc, valid-type]
     fork = "iot"
     _state_class = IoTState
 

@@ -1,14 +1,17 @@
-"""The IoT fork's computation: Prague's opcodes and precompiles plus Walton's precompile registry."""
+"""The IoT fork's computation: walton's Prague computation plus Walton's precompile registry."""
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from eth._utils.address import force_bytes_to_address
 from eth.abc import ComputationAPI
-from eth.vm.forks.prague.computation import PragueComputation
+from eth_typing import Address
 
+from walton.vm.forks.ethereum import PragueVM
 from walton.vm.precompiles.p256 import P256_VERIFY_ADDRESS, p256_verify
 
-Precompile = Callable[[ComputationAPI], ComputationAPI]
+Precompile = Callable[[ComputationAPI], Any]
+PragueComputation = PragueVM.get_state_class().computation_class
 
 # Walton's own precompiles, at addresses Ethereum's precompile range (0x01..0x11) does not use.
 WALTON_PRECOMPILES: Mapping[int, Precompile] = {
@@ -16,11 +19,14 @@ WALTON_PRECOMPILES: Mapping[int, Precompile] = {
 }
 
 
-def _precompile_map(registry: Mapping[int, Precompile]) -> dict[bytes, Precompile]:
+def _precompile_map(registry: Mapping[int, Precompile]) -> dict[Address, Precompile]:
     return {force_bytes_to_address(address.to_bytes(2, "big")): fn for address, fn in registry.items()}
 
 
-class IoTComputation(PragueComputation):
+class IoTComputation(PragueComputation):  # type: ignore[misc, valid-type]
     """Prague's EVM with Walton's precompiles added."""
 
-    _precompiles = {**PragueComputation.get_precompiles(), **_precompile_map(WALTON_PRECOMPILES)}
+    _precompiles: dict[Address, Precompile] = {
+        **PragueComputation.get_precompiles(),
+        **_precompile_map(WALTON_PRECOMPILES),
+    }

@@ -1,9 +1,10 @@
-"""The IoT fork's state: Prague's, running the IoT computation."""
+"""The IoT fork's state: walton's Prague state, running the IoT computation."""
 
-from eth.vm.forks.prague.state import PragueState
-
+from walton.vm.forks.ethereum import PragueVM
 from walton.vm.forks.iot.computation import IoTComputation
 
+PragueState = PragueVM.get_state_class()
 
-class IoTState(PragueState):
+
+class IoTState(PragueState):  # type: ignore[misc, valid-type]
     computation_class = IoTComputation
