@@ -5,13 +5,7 @@ from eth_keys import keys
 from eth_utils import decode_hex, to_canonical_address
 
 from walton.vm.forks.iot import IoTVM
-from walton.vm.networks.dev import (
-    DEV_ACCOUNT_BALANCE,
-    DEV_CHAIN_ID,
-    DevChain,
-    build_dev_chain,
-    dev_accounts,
-)
+from walton.vm.networks.dev import DEV_ACCOUNT_BALANCE, DEV_CHAIN_ID, build_dev_chain, dev_accounts
 
 
 def test_accounts_are_the_well_known_dev_keys() -> None:
@@ -29,21 +23,3 @@ def test_genesis_funds_every_dev_account_on_the_iot_fork() -> None:
     state = chain.get_vm().state
     for account in dev_accounts():
         assert state.get_balance(to_canonical_address(account.address)) == DEV_ACCOUNT_BALANCE
-
-
-def test_a_mined_transfer_imports_into_a_fresh_chain() -> None:
-    chain = build_dev_chain(AtomicDB())
-    sender, recipient = dev_accounts()[0], dev_accounts()[1]
-    vm = chain.get_vm()
-    transaction = vm.create_unsigned_transaction(
-        nonce=0, gas_price=10**10, gas=21000, to=to_canonical_address(recipient.address), value=12345, data=b""
-    ).as_signed_transaction(keys.PrivateKey(decode_hex(sender.private_key)), chain_id=DEV_CHAIN_ID)
-    chain.apply_transaction(transaction)
-    block = chain.mine_block()
-
-    replica = build_dev_chain(AtomicDB())
-    replica.import_block(block)
-    assert replica.get_canonical_head() == block.header
-    balance = replica.get_vm().state.get_balance(to_canonical_address(recipient.address))
-    assert balance == DEV_ACCOUNT_BALANCE + 12345
-    assert DevChain.chain_id == DEV_CHAIN_ID

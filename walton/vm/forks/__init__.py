@@ -83,8 +83,11 @@ WALTON_FORKS: Mapping[str, VMClass] = {
     "IoT": IoTVM,
 }
 
-# Conformance runs put Ethereum's Prague cases on the IoT fork: it is Prague at the EVM level.
-WALTON_CONFORMANCE_FORKS: Mapping[str, VMClass] = {**WALTON_FORKS, "Prague": IoTVM}
+# Conformance runs put Ethereum's Prague cases on the IoT fork's EVM (its state, computation and
+# precompiles). Ethereum's fixtures are proof-of-stake blocks, so block-level rules stay Prague's:
+# the IoT fork's own (WPoC seal, difficulty, rewards) are tested by walton's own tests.
+IoTEVMOnPragueBlocks = PragueVM.configure(__name__="IoTEVMOnPragueBlocks", _state_class=IoTVM.get_state_class())
+WALTON_CONFORMANCE_FORKS: Mapping[str, VMClass] = {**WALTON_FORKS, "Prague": IoTEVMOnPragueBlocks}
 
 ENGINES: Mapping[str, Mapping[str, VMClass]] = {
     "pyevm": PYEVM_FORKS,

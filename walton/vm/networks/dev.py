@@ -1,8 +1,10 @@
 """The ``dev`` network: a local chain on the IoT fork from block 0 with prefunded accounts.
 
-The prefunded accounts are derived (BIP-39/BIP-44, path m/44'/60'/0'/0/i) from the same
-public mnemonic Hardhat and Anvil use, so their keys are known to everyone: they are for
-local development only and must never hold anything of value.
+Blocks are sealed with WPoC (X11 proof of work, stake-weighted target) at a minimum
+difficulty a CPU reaches in a fraction of a second. The prefunded accounts are derived
+(BIP-39/BIP-44, path m/44'/60'/0'/0/i) from the same public mnemonic Hardhat and Anvil
+use, so their keys are known to everyone: they are for local development only and must
+never hold anything of value.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,6 @@ from typing import Any
 
 from eth.abc import AtomicDatabaseAPI, ChainAPI
 from eth.chains.base import MiningChain
-from eth.consensus.noproof import NoProofConsensus
 from eth.typing import AccountDetails, AccountState
 from eth_account import Account
 from eth_typing import Address
@@ -25,6 +26,8 @@ DEV_ACCOUNT_COUNT = 10
 DEV_ACCOUNT_BALANCE = 10_000 * 10**18
 DEV_GAS_LIMIT = 30_000_000
 DEV_GENESIS_TIMESTAMP = 0
+# Low enough that pure-Python X11 (~2 ms a hash) seals a block in well under a second.
+DEV_MINIMUM_DIFFICULTY = 512
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,13 @@ def dev_genesis_state() -> AccountState:
 
 
 DEV_GENESIS_PARAMS: dict[str, Any] = {
-    "difficulty": 0,
+    "difficulty": DEV_MINIMUM_DIFFICULTY,
     "gas_limit": DEV_GAS_LIMIT,
     "timestamp": DEV_GENESIS_TIMESTAMP,
     "extra_data": b"walton dev",
 }
 
-DevVM = IoTVM.configure(__name__="DevIoTVM", consensus_class=NoProofConsensus)
+DevVM = IoTVM.configure(__name__="DevIoTVM", minimum_difficulty=DEV_MINIMUM_DIFFICULTY)
 
 DevChain = MiningChain.configure(
     __name__="DevChain",
