@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 XDIST  := -n 2 --dist loadgroup
 
-.PHONY: install test conformance bench lint format clean
+.PHONY: install node test test-long conformance bench lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## The main job: a dev node (IoT fork, prefunded dev accounts, WPoC mining) on RocksDB, JSON-RPC on 127.0.0.1:8545.
+node: install
+	$(BIN)/walton node --dev
+
 ## The default suite: unit tests, Gwtc vectors, and a fixed sample of Ethereum's fixtures.
 test: install
 	$(BIN)/pytest $(XDIST) -q
+
+## The default suite plus the long runs: 50+ SIGKILLs of a mining node, every fixture case.
+test-long: install
+	WALTON_LONG=1 WALTON_CONFORMANCE=full $(BIN)/pytest $(XDIST) -q
 
 ## Every Ethereum fixture case (state, blockchain and transaction tests), not only the sample.
 conformance: install

@@ -6,9 +6,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from walton import __version__
+
+if TYPE_CHECKING:
+    from walton.node.config import NodeConfig
 
 
 class ConformanceResult(Protocol):
@@ -86,6 +89,86 @@ def _add_conformance_command(
     parser.set_defaults(handler=handler)
 
 
+VERBOSITY_NAMES = {"0": "error", "1": "error", "2": "warn", "3": "info", "4": "debug", "5": "debug"}
+
+
+def _verbosity(value: str) -> str:
+    """geth's numeric levels (0-5) or names (error, warn, info, debug)."""
+    level = VERBOSITY_NAMES.get(value, value.lower())
+    if level not in ("error", "warn", "info", "debug"):
+        raise argparse.ArgumentTypeError(f"unknown verbosity {value!r}: use 0-5 or error, warn, info, debug")
+    return level
+
+
+def _node_config(args: argparse.Namespace) -> "NodeConfig":
+    from walton.node.config import NodeConfig, default_data_root
+
+    network = "dev" if args.dev else args.network
+    if network is None:
+        raise SystemExit("walton node: choose a network: --dev, --network dev|mainnet|PATH/genesis.json")
+    datadir = args.datadir or default_data_root() / Path(network).stem
+    return NodeConfig(
+        network=network,
+        datadir=Path(datadir).expanduser(),
+        http_addr=args.http_addr,
+        http_port=args.http_port,
+        mine=args.mine or args.dev,
+        etherbase=args.etherbase,
+        block_period=args.dev_period,
+        verbosity=args.verbosity,
+        log_json=args.log_json,
+    )
+
+
+def _node(args: argparse.Namespace) -> int:
+    from walton.node.launcher import run_node
+
+    return run_node(_node_config(args))
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    from walton.vm.networks.dev import DEV_ACCOUNT_BALANCE, DEV_MNEMONIC, dev_accounts
+
+    accounts = dev_accounts()
+    if args.json:
+        print(json.dumps([{"address": a.address, "privateKey": a.private_key} for a in accounts], indent=2))
+        return 0
+    print(f"Dev accounts (mnemonic: {DEV_MNEMONIC!r}), {DEV_ACCOUNT_BALANCE // 10**18} WTC each.")
+    print("These keys are public: use them on local dev chains only.\n")
+    for index, account in enumerate(accounts):
+        print(f"({index}) {account.address}  {account.private_key}")
+    return 0
+
+
+def _add_node_command(commands: argparse._SubParsersAction) -> None:
+    from walton.node.config import DEFAULT_HTTP_ADDR, DEFAULT_HTTP_PORT
+
+    parser = commands.add_parser("node", help="run a node", description="Run a Waltonchain node.")
+    parser.add_argument("--dev", action="store_true", help="a local dev chain (IoT fork, prefunded accounts), mining")
+    parser.add_argument("--network", help="dev, mainnet or a path to a Gwtc genesis.json")
+    parser.add_argument("--datadir", type=Path, help="data directory (default: the user's data folder)")
+    parser.add_argument("--http.addr", "--http-addr", dest="http_addr", default=DEFAULT_HTTP_ADDR)
+    parser.add_argument("--http.port", "--http-port", dest="http_port", type=int, default=DEFAULT_HTTP_PORT)
+    parser.add_argument("--mine", action="store_true", help="seal blocks with WPoC")
+    parser.add_argument("--etherbase", "--miner.etherbase", dest="etherbase", help="address for mining rewards")
+    parser.add_argument(
+        "--dev.period",
+        "--dev-period",
+        dest="dev_period",
+        type=float,
+        default=5.0,
+        help="seconds between blocks when no transaction is pending; 0 mines only on transactions (default 5)",
+    )
+    parser.add_argument("--verbosity", type=_verbosity, default="info", help="0-5 or error|warn|info|debug")
+    parser.add_argument("--log.json", "--log-json", dest="log_json", action="store_true", help="JSON log lines")
+    parser.set_defaults(handler=_node)
+
+    accounts = commands.add_parser("accounts", help="print the dev network's prefunded accounts")
+    accounts.add_argument("network", choices=["dev"])
+    accounts.add_argument("--json", action="store_true")
+    accounts.set_defaults(handler=_accounts)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="walton", description="A Python client for Waltonchain.")
     parser.add_argument("--version", action="version", version=f"walton {__version__}")
@@ -95,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_conformance_command(commands, "blocktest", "run BlockchainTests-format fixtures", _blocktest)
     _add_conformance_command(commands, "txtest", "run TransactionTests-format fixtures", _txtest)
+    _add_node_command(commands)
     return parser
 
 

@@ -8,7 +8,13 @@ from eth_utils import ValidationError, decode_hex, to_canonical_address
 
 from walton.consensus.iot_seal import iot_target
 from walton.consensus.rewards import block_reward
-from walton.vm.forks.iot.mining import apply_seal, build_block, coinbase_balance_at_head, find_seal
+from walton.vm.forks.iot.mining import (
+    FixedCandidates,
+    apply_seal,
+    build_block,
+    coinbase_balance_at_head,
+    find_seal,
+)
 from walton.vm.networks.dev import (
     DEV_ACCOUNT_BALANCE,
     DEV_CHAIN_ID,
@@ -22,7 +28,7 @@ MINER = to_canonical_address(dev_accounts()[0].address)
 
 def mine_sealed_block(chain: ChainAPI, transactions: tuple[SignedTransactionAPI, ...] = ()) -> BlockAPI:
     parent = chain.get_canonical_head()
-    built = build_block(chain, transactions, MINER, parent.timestamp + 1)
+    built = build_block(chain, FixedCandidates(transactions), MINER, parent.timestamp + 1)
     assert built.included == transactions
     seal = find_seal(built.block, coinbase_balance_at_head(chain, MINER), start_nonce=0, attempts=100_000)
     assert seal is not None

@@ -8,13 +8,18 @@ Every rule here is named after the ``TransactionException`` Ethereum's fixtures 
 """
 
 import rlp
-from eth.abc import SignedTransactionAPI, VirtualMachineAPI
+from eth._utils.state import code_is_delegation_designation
+from eth.abc import SignedTransactionAPI, StateAPI, VirtualMachineAPI
 from eth.constants import CREATE_CONTRACT_ADDRESS
 from eth.vm import forks as pyevm
+from eth.vm.forks.cancun.constants import GAS_PER_BLOB
+from eth.vm.forks.cancun.constants import MAX_BLOB_GAS_PER_BLOCK as CANCUN_MAX_BLOB_GAS
+from eth.vm.forks.prague.constants import MAX_BLOB_GAS_PER_BLOCK as PRAGUE_MAX_BLOB_GAS
 from eth.vm.forks.prague.constants import STANDARD_TOKEN_COST, TOTAL_COST_FLOOR_PER_TOKEN
 from eth.vm.forks.shanghai.constants import INITCODE_WORD_COST, MAX_INITCODE_SIZE
 from eth_utils import ValidationError
 
+BLOB_TX_TYPE = 3
 UINT64_MAX = 2**64 - 1
 UINT256_CEILING = 2**256
 TX_BASE_GAS = 21000
@@ -99,3 +104,35 @@ def validate_transaction_fields(
     is_create = transaction.to == CREATE_CONTRACT_ADDRESS
     if _is_at_least(vm_class, pyevm.ShanghaiVM) and is_create and len(transaction.data) > MAX_INITCODE_SIZE:
         raise InvalidTransaction(f"INITCODE_SIZE_EXCEEDED: {len(transaction.data)} > {MAX_INITCODE_SIZE} bytes")
+    if transaction.type_id == BLOB_TX_TYPE:
+        blob_hashes = transaction.blob_versioned_hashes
+        if is_create:
+            raise InvalidTransaction("TYPE_3_TX_CONTRACT_CREATION: a blob transaction must have a recipient")
+        limit = PRAGUE_MAX_BLOB_GAS if _is_at_least(vm_class, pyevm.PragueVM) else CANCUN_MAX_BLOB_GAS
+        if len(blob_hashes) * GAS_PER_BLOB > limit:
+            raise InvalidTransaction(
+                f"TYPE_3_TX_BLOB_COUNT_EXCEEDED: {len(blob_hashes)} blobs, at most {limit // GAS_PER_BLOB}"
+            )
+
+
+def max_cost(transaction: SignedTransactionAPI) -> int:
+    """What the sender must be able to pay up front: gas at the fee cap, the value, blob gas at its cap."""
+    cost = transaction.gas * _fee_cap(transaction) + transaction.value
+    if transaction.type_id == BLOB_TX_TYPE:
+        cost += len(transaction.blob_versioned_hashes) * GAS_PER_BLOB * transaction.max_fee_per_blob_gas
+    return cost
+
+
+def validate_transaction_against_state(
+    vm_class: type[VirtualMachineAPI], transaction: SignedTransactionAPI, state: StateAPI
+) -> None:
+    """Raise ``InvalidTransaction`` for a sender that may not send it: a contract, or one short of funds."""
+    code = state.get_code(transaction.sender)
+    may_delegate = _is_at_least(vm_class, pyevm.PragueVM) and code_is_delegation_designation(code)
+    if code and not may_delegate:
+        raise InvalidTransaction("SENDER_NOT_EOA: the sender has code (EIP-3607)")
+    balance = state.get_balance(transaction.sender)
+    if balance < max_cost(transaction):
+        raise InvalidTransaction(
+            f"INSUFFICIENT_ACCOUNT_FUNDS: balance {balance} < gas * fee cap + value + blob fees {max_cost(transaction)}"
+        )

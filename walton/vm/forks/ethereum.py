@@ -7,14 +7,18 @@ that show it) are:
 - Stateless transaction rules py-evm lacks (``walton.vm.validation``): the chain id must be the
   chain's, EIP-3860 initcode gas is intrinsic, gas and fee values stay within geth's field sizes,
   EIP-7623's calldata floor bounds the gas limit (TransactionTests, and state tests expecting
-  ``TransactionException``s).
+  ``TransactionException``s); senders must be externally owned (EIP-3607) and afford the
+  transaction at its fee caps, blob fees included; blob transactions need a recipient and a blob
+  count within the block's blob gas.
 - EIP-4844 point evaluation loads the KZG trusted setup once, not on every call.
+- MODEXP treats an empty base as 0 (so 0 ** 0 mod m = 1), as EIP-198 says; py-evm answers 0
+  (``eip198_modexp_precompile``).
 
 They are the same for every fork that has the feature, so the classes are built by one
 factory rather than written out seventeen times.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, cast
 
 from eth._utils.address import force_bytes_to_address
@@ -25,26 +29,33 @@ from eth.abc import (
     StateAPI,
     VirtualMachineAPI,
 )
+from eth.precompiles.modexp import _compute_modexp_gas_fee_eip_198
 from eth.vm import forks as pyevm
+from eth.vm.forks.berlin.computation import _compute_modexp_gas_fee_eip_2565
 from eth.vm.forks.cancun.constants import POINT_EVALUATION_PRECOMPILE_ADDRESS
 from eth_typing import Address
 
+from walton.vm.precompiles.modexp import modexp_with_gas
 from walton.vm.precompiles.point_evaluation import point_evaluation
-from walton.vm.validation import validate_transaction_fields
+from walton.vm.validation import validate_transaction_against_state, validate_transaction_fields
 
 Precompile = Callable[[ComputationAPI], Any]
 
-# Precompiles walton implements differently from py-evm (same semantics), by address.
-PRECOMPILE_FIXES: Mapping[Address, Precompile] = {
-    force_bytes_to_address(POINT_EVALUATION_PRECOMPILE_ADDRESS): point_evaluation,
-}
+MODEXP_ADDRESS = force_bytes_to_address(b"\x05")
+POINT_EVALUATION_ADDRESS = force_bytes_to_address(POINT_EVALUATION_PRECOMPILE_ADDRESS)
 
 
-def _fixed_precompiles(computation_class: type[ComputationAPI]) -> dict[Address, Precompile]:
+def _fixed_precompiles(
+    vm_class: type[VirtualMachineAPI], computation_class: type[ComputationAPI]
+) -> dict[Address, Precompile]:
+    """The fork's precompiles, with walton's versions where py-evm's are wrong or slow."""
     precompiles: dict[Address, Precompile] = dict(computation_class.get_precompiles())
-    for address, fixed in PRECOMPILE_FIXES.items():
-        if address in precompiles:
-            precompiles[address] = fixed
+    if MODEXP_ADDRESS in precompiles:
+        is_berlin = issubclass(vm_class, pyevm.BerlinVM)
+        gas = _compute_modexp_gas_fee_eip_2565 if is_berlin else _compute_modexp_gas_fee_eip_198
+        precompiles[MODEXP_ADDRESS] = modexp_with_gas(gas)
+    if POINT_EVALUATION_ADDRESS in precompiles:
+        precompiles[POINT_EVALUATION_ADDRESS] = point_evaluation
     return precompiles
 
 
@@ -56,6 +67,7 @@ class ConformantState:
 
     def validate_transaction(self, transaction: SignedTransactionAPI) -> None:
         validate_transaction_fields(self.fork_class, transaction, self.execution_context.chain_id)
+        validate_transaction_against_state(self.fork_class, transaction, cast(StateAPI, self))
         super().validate_transaction(transaction)  # type: ignore[misc]
 
 
@@ -73,7 +85,7 @@ def conformant(vm_class: type[VirtualMachineAPI], name: str) -> type[VirtualMach
     computation_class = type(
         f"{name}Computation",
         (state_class.computation_class,),
-        {"_precompiles": _fixed_precompiles(state_class.computation_class), "__module__": __name__},
+        {"_precompiles": _fixed_precompiles(vm_class, state_class.computation_class), "__module__": __name__},
     )
     fixed_state = type(
         f"{name}State",

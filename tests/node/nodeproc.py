@@ -1,0 +1,78 @@
+"""Running real `walton node` processes in tests: start, wait for JSON-RPC, stop or kill."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+STARTUP_TIMEOUT = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def rpc(url: str, method: str, params: list[Any] | None = None, timeout: float = 30.0) -> Any:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+class NodeProcess:
+    """A `walton node` subprocess on a data directory and a free port."""
+
+    def __init__(self, datadir: Path, *extra: str) -> None:
+        self.datadir = datadir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = datadir.parent / f"{datadir.name}-node-{self.port}.log"
+        command = [sys.executable, "-m", "walton.cli", "node", "--dev", "--datadir", str(datadir)]
+        command += ["--http.port", str(self.port), *extra]
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"node exited with {self.process.returncode}:\n{self.output()}")
+            try:
+                rpc(self.url, "eth_chainId", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"node did not answer within {STARTUP_TIMEOUT}s:\n{self.output()}")
+
+    def output(self) -> str:
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 60.0) -> int:
+        """Ctrl-C, as a user would (SIGINT to the whole process group); returns the exit status."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            self.process.wait(timeout)
+        self.log.close()
+        return self.process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL every process of the node at once, as a power cut would."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(30)
+        self.log.close()
+
+    def kill_after(self, seconds: float) -> None:
+        time.sleep(seconds)
+        self.kill()

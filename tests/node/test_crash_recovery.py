@@ -1,0 +1,85 @@
+"""SIGKILL a mining node at random moments, restart it, and check the database is always consistent.
+
+The default run kills a few times; ``WALTON_LONG=1`` (``make test-long``) kills at least 50 times.
+After the last restart every canonical block is re-imported, with full validation, into a fresh
+in-memory chain, which must arrive at the same head hash and state root.
+"""
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from eth.db.atomic import AtomicDB
+from eth.db.chain import ChainDB
+from eth_account import Account
+from eth_typing import BlockNumber
+
+from tests.node.nodeproc import NodeProcess, rpc
+from walton.db.rocks import RocksDB
+from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
+
+LONG_RUN = os.environ.get("WALTON_LONG") == "1"
+KILLS = 50 if LONG_RUN else 3
+
+pytestmark = pytest.mark.timeout(3600 if LONG_RUN else 600)
+
+
+def send_transfer(url: str, index: int, nonce: int) -> None:
+    sender = dev_accounts()[index]
+    transaction = {
+        "chainId": DEV_CHAIN_ID,
+        "nonce": nonce,
+        "to": dev_accounts()[9].address,
+        "value": 1000 + nonce,
+        "gas": 21000,
+        "maxFeePerGas": 10**11,
+        "maxPriorityFeePerGas": 10**9,
+    }
+    raw = Account.sign_transaction(transaction, sender.private_key).raw_transaction
+    rpc(url, "eth_sendRawTransaction", ["0x" + raw.hex()])
+
+
+def replay_into_fresh_chain(datadir: Path) -> tuple[bytes, bytes]:
+    """Re-import every stored canonical block with full validation; the fresh chain's head hash and root."""
+    store = RocksDB(datadir / "chaindata", read_only=True)
+    try:
+        stored = ChainDB(store)
+        head = stored.get_canonical_head()
+        fresh = build_dev_chain(AtomicDB())
+        assert fresh.get_canonical_head().hash == stored.get_canonical_block_hash(BlockNumber(0))
+        block_class = fresh.get_vm().get_block_class()
+        for number in range(1, head.block_number + 1):
+            header = stored.get_canonical_block_header_by_number(BlockNumber(number))
+            transactions = stored.get_block_transactions(header, block_class.get_transaction_builder())
+            fresh.import_block(block_class(header, transactions, []))
+        fresh_head = fresh.get_canonical_head()
+        assert fresh_head.hash == head.hash
+        assert fresh_head.state_root == head.state_root
+        return head.hash, head.state_root
+    finally:
+        store.close()
+
+
+def test_killed_mining_node_restarts_consistent(tmp_path: Path) -> None:
+    datadir = tmp_path / "datadir"
+    rng = random.Random(20261122)
+    highest_seen = 0
+    nonces = {index: 0 for index in (6, 7)}
+    for _kill in range(KILLS):
+        node = NodeProcess(datadir, "--dev.period", "0.3")
+        node.wait_ready()
+        head = int(rpc(node.url, "eth_blockNumber")["result"], 16)
+        assert head >= highest_seen, f"head went back from {highest_seen} to {head}"
+        for index in nonces:
+            address = dev_accounts()[index].address
+            nonces[index] = int(rpc(node.url, "eth_getTransactionCount", [address, "latest"])["result"], 16)
+            send_transfer(node.url, index, nonces[index])
+        highest_seen = int(rpc(node.url, "eth_blockNumber")["result"], 16)
+        node.kill_after(rng.uniform(0.1, 2.0))
+    final = NodeProcess(datadir, "--dev.period", "0")
+    final.wait_ready()
+    final_head = int(rpc(final.url, "eth_blockNumber")["result"], 16)
+    assert final.stop() == 0
+    assert final_head >= highest_seen
+    replay_into_fresh_chain(datadir)

@@ -1,0 +1,51 @@
+"""The chain process's state: one chain on one database, its transaction pool and filters.
+
+Every block, mined here or received, enters through ``NodeBackend.import_block``: full
+validation by the chain's VM and consensus, then one atomic database write, then the pool and
+the filters hear about it. JSON-RPC handlers (``walton.node.rpc.methods``) read from here.
+"""
+
+from dataclasses import dataclass
+
+from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI
+from eth_typing import Address
+
+from walton import __version__
+from walton.node.db import BlockWriteDB
+from walton.node.filters import FilterManager
+from walton.node.txpool import TxPool
+
+CLIENT_VERSION = f"walton/v{__version__}/python"
+
+@dataclass
+class NetworkInfo:
+    """What identifies the network a node runs: for eth_chainId, net_version and the logs."""
+
+    name: str
+    chain_id: int
+    network_id: int
+
+
+@dataclass
+class NodeBackend:
+    chain: ChainAPI
+    db: BlockWriteDB
+    network: NetworkInfo
+    txpool: TxPool
+    filters: FilterManager
+    coinbase: Address
+    mining: bool = False
+    client_version: str = CLIENT_VERSION
+
+    def head(self) -> BlockHeaderAPI:
+        return self.chain.get_canonical_head()
+
+    def import_block(self, block: BlockAPI) -> tuple[BlockAPI, ...]:
+        """Validate and store a block in one atomic write; returns the blocks that became canonical."""
+        with self.db.block_write():
+            result = self.chain.import_block(block, perform_validation=True)
+        for new_block in result.new_canonical_blocks:
+            receipts = new_block.get_receipts(self.chain.chaindb)
+            self.txpool.remove_included(new_block)
+            self.filters.on_new_block(new_block, tuple(receipts))
+        return result.new_canonical_blocks

@@ -1,0 +1,45 @@
+"""What a node runs with: the options of ``walton node`` resolved into one value passed to every process."""
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HTTP_ADDR = "127.0.0.1"
+DEFAULT_HTTP_PORT = 8545
+# Requests larger than this are refused before parsing (geth's default body limit is 5 MiB).
+DEFAULT_MAX_REQUEST_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_BATCH = 1000
+
+
+def default_data_root() -> Path:
+    """The user's data folder for walton (XDG on Linux, Application Support on macOS, APPDATA on Windows)."""
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "walton"
+    if os.name == "nt":
+        return Path(os.environ.get("APPDATA", Path.home())) / "walton"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "walton"
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    network: str  # "dev", "mainnet" or a path to a Gwtc genesis.json
+    datadir: Path
+    http_addr: str = DEFAULT_HTTP_ADDR
+    http_port: int = DEFAULT_HTTP_PORT
+    mine: bool = False
+    etherbase: str | None = None
+    # Seconds between blocks when nothing is pending (0: mine only when transactions arrive).
+    block_period: float = 5.0
+    verbosity: str = "info"
+    log_json: bool = False
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    max_batch: int = DEFAULT_MAX_BATCH
+
+    @property
+    def chaindata(self) -> Path:
+        return self.datadir / "chaindata"
+
+    @property
+    def ipc_dir(self) -> Path:
+        return self.datadir / "ipc"
