@@ -17,6 +17,7 @@ from walton.node.txpool import TxPool
 
 CLIENT_VERSION = f"walton/v{__version__}/python"
 
+
 @dataclass
 class NetworkInfo:
     """What identifies the network a node runs: for eth_chainId, net_version and the logs."""

@@ -51,9 +51,7 @@ class Miner:
         """Build, seal and import one block on the current head; False if the head moved meanwhile."""
         chain = self.backend.chain
         head = self.backend.head()
-        built = build_block(
-            chain, self.backend.txpool.best_transactions(head), self.coinbase, self._next_timestamp()
-        )
+        built = build_block(chain, self.backend.txpool.best_transactions(head), self.coinbase, self._next_timestamp())
         for transaction, reason in built.rejected:
             self.backend.txpool.drop(transaction.hash, reason)
         balance = coinbase_balance_at_head(chain, self.coinbase)
