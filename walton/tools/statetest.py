@@ -212,7 +212,11 @@ def execute_transaction(test: Mapping[str, Any], fork: str, vm_class: VMClass, t
 
 def run_case(case: StateTestCase, forks: Mapping[str, VMClass]) -> StateTestResult:
     """Run one case with the fork class ``forks`` has for it and compare with the fixture."""
-    test = load_fixture_file(case.path)[case.key]
+    return check_case(case, load_fixture_file(case.path)[case.key], forks)
+
+
+def check_case(case: StateTestCase, test: Mapping[str, Any], forks: Mapping[str, VMClass]) -> StateTestResult:
+    """``run_case`` for a test already loaded from its file."""
     post = test["post"][case.fork][case.index]
     vm_class = forks.get(canonical_fork_name(case.fork))
     if vm_class is None:

@@ -10,6 +10,8 @@ that show it) are:
   ``TransactionException``s); senders must be externally owned (EIP-3607) and afford the
   transaction at its fee caps, blob fees included; blob transactions need a recipient and a blob
   count within the block's blob gas.
+- Creating a contract at an address with storage is a collision (EIP-7610, every fork), as for an
+  address with code or a nonce (``stCreate2/create2collisionStorage*``, ``*_Paris`` create tests).
 - EIP-4844 point evaluation loads the KZG trusted setup once, not on every call.
 - MODEXP treats an empty base as 0 (so 0 ** 0 mod m = 1), as EIP-198 says; py-evm answers 0
   (``eip198_modexp_precompile``).
@@ -29,6 +31,8 @@ from eth.abc import (
     StateAPI,
     VirtualMachineAPI,
 )
+from eth.constants import BLANK_ROOT_HASH
+from eth.db.account import AccountDB
 from eth.precompiles.modexp import _compute_modexp_gas_fee_eip_198
 from eth.vm import forks as pyevm
 from eth.vm.forks.berlin.computation import _compute_modexp_gas_fee_eip_2565
@@ -60,10 +64,18 @@ def _fixed_precompiles(
 
 
 class ConformantState:
-    """State mixin: reject transactions that break a stateless rule before py-evm's own checks."""
+    """State mixin: transaction rules py-evm lacks, and EIP-7610's address collision rule."""
 
     fork_class: type[VirtualMachineAPI]
     execution_context: ExecutionContextAPI
+    _account_db: AccountDB
+
+    def has_code_or_nonce(self, address: Address) -> bool:
+        """Whether creating a contract at ``address`` collides: py-evm checks code and nonce only;
+        EIP-7610 (applied to every fork) adds non-empty storage (``create2collisionStorage*``)."""
+        if super().has_code_or_nonce(address):  # type: ignore[misc]
+            return True
+        return self._account_db._get_storage_root(address) != BLANK_ROOT_HASH
 
     def validate_transaction(self, transaction: SignedTransactionAPI) -> None:
         validate_transaction_fields(self.fork_class, transaction, self.execution_context.chain_id)

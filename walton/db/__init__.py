@@ -1,0 +1,1 @@
+"""Database backends behind py-evm's database interface."""

@@ -1,0 +1,1 @@
+"""The object layer: RFID tags, readers and sensors that sign data at the source."""

@@ -1,0 +1,1 @@
+"""JSON-RPC: the HTTP server (RPC process) and the methods (chain process)."""

@@ -1,0 +1,1 @@
+"""Child chains and cross-chain anchors, queries and atomic swaps."""

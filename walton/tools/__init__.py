@@ -1,0 +1,1 @@
+"""Tools: conformance runners for Ethereum's fixtures and the fixture filler."""
