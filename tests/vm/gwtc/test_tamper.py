@@ -324,3 +324,17 @@ def test_block_with_ethereum_15_field_header() -> None:
 
 def test_block_rejected_is_a_validation_error() -> None:
     assert issubclass(BlockRejected, ValidationError)
+
+
+def test_transaction_field_encoded_as_a_list_is_refused() -> None:
+    """pyrlp would read an empty list as the integer 0; Go's decoder refuses it."""
+    if needs(PREV1):
+        pytest.skip("shared chain absent")
+    fixture = chain_fixture(PREV1)
+    header, transactions, uncles = rlp.decode(fixture.raw_blocks[4])
+    broken = [[], *transactions[0][1:]]
+    with pytest.raises(RLPDecodeError, match=r"Txs\[0\]"):
+        decode_block(rlp.encode([header, [broken, *transactions[1:]], uncles]), fixture.network.chain_class)
+    leading_zero = [b"\x00\x01", *transactions[0][1:]]
+    with pytest.raises(RLPDecodeError, match=r"Txs\[0\]"):
+        decode_block(rlp.encode([header, [leading_zero, *transactions[1:]], uncles]), fixture.network.chain_class)
