@@ -53,10 +53,17 @@ def sample(cases: Iterable[Case], folder_of: Callable[[Case], Path]) -> list[Cas
 
 
 def load_known_failures() -> dict[str, dict[str, str]]:
-    """Cases walton cannot pass, by runner, each with its reason (tests/conformance/known_failures.json)."""
+    """Cases walton cannot pass, by runner: case id -> reason (tests/conformance/known_failures.json).
+
+    The file groups cases under their reason: ``{runner: [{"reason": ..., "cases": [...]}, ...]}``.
+    """
     with KNOWN_FAILURES_FILE.open() as handle:
         data: dict[str, Any] = json.load(handle)
-    return {runner: dict(entries) for runner, entries in data.items() if not runner.startswith("_")}
+    return {
+        runner: {case: group["reason"] for group in groups for case in group["cases"]}
+        for runner, groups in data.items()
+        if not runner.startswith("_")
+    }
 
 
 def relative_id(path: Path, case_id: str) -> str:

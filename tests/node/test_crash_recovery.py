@@ -1,12 +1,16 @@
-"""SIGKILL a mining node at random moments, restart it, and check the database is always consistent.
+"""SIGKILL a mining node and an importing node at random moments; the database is always consistent.
 
 The default run kills a few times; ``WALTON_LONG=1`` (``make test-long``) kills at least 50 times.
 After the last restart every canonical block is re-imported, with full validation, into a fresh
 in-memory chain, which must arrive at the same head hash and state root.
 """
 
+import json
 import os
 import random
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,8 +18,10 @@ from eth.db.atomic import AtomicDB
 from eth.db.chain import ChainDB
 from eth_account import Account
 from eth_typing import BlockNumber
+from trie import HexaryTrie
 
 from tests.node.nodeproc import NodeProcess, rpc
+from tests.shared import shared_fixture
 from walton.db.rocks import RocksDB
 from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
 
@@ -83,3 +89,32 @@ def test_killed_mining_node_restarts_consistent(tmp_path: Path) -> None:
     assert final.stop() == 0
     assert final_head >= highest_seen
     replay_into_fresh_chain(datadir)
+
+
+def test_killed_import_resumes_to_gwtcs_head(tmp_path: Path) -> None:
+    """`walton import --datadir` of a real Gwtc chain, SIGKILLed at random points, then resumed."""
+    chain_dir = shared_fixture("waltonchain", "chains", "dev-prev1")
+    summary = json.loads((chain_dir / "summary.json").read_text())
+    datadir = tmp_path / "importing"
+    command = [sys.executable, "-m", "walton.cli", "import", "--genesis", str(chain_dir / "genesis.json")]
+    command += ["--no-progress", "--datadir", str(datadir), str(chain_dir / "chain.rlp")]
+    rng = random.Random(7)
+    heads = []
+    for _kill in range(KILLS):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 4.0))
+        process.kill()
+        process.wait()
+        store = RocksDB(datadir / "chaindata", read_only=True)
+        try:
+            head = ChainDB(store).get_canonical_head()
+            assert HexaryTrie(store, head.state_root).root_node is not None  # the head's state is all there
+            heads.append(head.block_number)
+        finally:
+            store.close()
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert result["hash"] == summary["head"]["hash"]
+    assert result["stateRoot"] == summary["head"]["stateRoot"]
+    assert heads == sorted(heads)

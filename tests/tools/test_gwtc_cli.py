@@ -8,7 +8,7 @@ import pytest
 import rlp
 
 from tests.vm.gwtc.chains import ChainFixture, chain_fixture, chain_params, hex_bytes
-from walton.tools.gwtc_cli import main
+from walton.cli import main
 from walton.vm.forks.gwtc.chainfile import encode_block
 from walton.vm.forks.gwtc.headers import encode_header
 

@@ -48,10 +48,9 @@ async def serve_requests(endpoint: EndpointAPI, backend: NodeBackend, miner: Min
 
 
 def default_coinbase(network: str) -> str:
-    """Where mining rewards go unless --etherbase says otherwise: the first dev account on the dev network."""
-    if network == "dev":
-        return dev_accounts()[0].address
-    raise ValueError("mining on this network needs --etherbase")
+    """Where rewards go unless --etherbase says otherwise: the first dev account on the dev network,
+    the zero address elsewhere (reported by eth_coinbase; there is no miner there)."""
+    return dev_accounts()[0].address if network == "dev" else "0x" + "00" * 20
 
 
 async def run(config: NodeConfig) -> None:
@@ -69,6 +68,8 @@ async def run(config: NodeConfig) -> None:
             encode_hex(head.hash),
             config.datadir,
         )
+        if config.mine and not opened.can_mine:
+            raise SystemExit(f"walton node: mining is not available on {opened.network.name} (IoT-fork networks only)")
         coinbase = to_canonical_address(config.etherbase or default_coinbase(config.network))
         backend = NodeBackend(
             chain=opened.chain,

@@ -7,6 +7,7 @@ from eth.db.chain import ChainDB
 from eth.exceptions import CanonicalHeadNotFound
 
 from walton.node.backend import NetworkInfo
+from walton.vm.networks import load_network
 from walton.vm.networks.dev import DEV_CHAIN_ID, DevChain, build_dev_chain
 
 
@@ -15,6 +16,8 @@ class OpenedChain:
     chain: ChainAPI
     network: NetworkInfo
     created: bool
+    # The miner seals IoT-fork blocks; Gwtc networks (difficulty >= 131072) are too hard for pure Python.
+    can_mine: bool
 
 
 def has_chain(db: AtomicDatabaseAPI) -> bool:
@@ -26,9 +29,12 @@ def has_chain(db: AtomicDatabaseAPI) -> bool:
 
 
 def open_chain(network: str, db: AtomicDatabaseAPI) -> OpenedChain:
-    """The chain of ``network`` in ``db``; raises ValueError for a network this node cannot run."""
+    """The chain of ``network`` (``dev``, a built-in Gwtc network such as ``mainnet``, or a Gwtc
+    genesis.json path) in ``db``: created from genesis when the database is empty."""
+    created = not has_chain(db)
     if network == "dev":
-        created = not has_chain(db)
         chain = build_dev_chain(db) if created else DevChain(db)
-        return OpenedChain(chain, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID), created)
-    raise ValueError(f"unknown network {network!r}: expected dev, mainnet or a path to a genesis.json")
+        return OpenedChain(chain, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID), created, can_mine=True)
+    gwtc_network = load_network(network)
+    info = NetworkInfo(gwtc_network.name, gwtc_network.chain_id, gwtc_network.network_id)
+    return OpenedChain(gwtc_network.open_chain(db), info, created, can_mine=False)

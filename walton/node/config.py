@@ -21,6 +21,11 @@ def default_data_root() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "walton"
 
 
+def chaindata_path(datadir: Path) -> Path:
+    """Where a data directory keeps its RocksDB (shared by ``walton node``, ``init``, ``import``, ``export``)."""
+    return datadir / "chaindata"
+
+
 @dataclass(frozen=True)
 class NodeConfig:
     network: str  # "dev", "mainnet" or a path to a Gwtc genesis.json
@@ -38,7 +43,7 @@ class NodeConfig:
 
     @property
     def chaindata(self) -> Path:
-        return self.datadir / "chaindata"
+        return chaindata_path(self.datadir)
 
     @property
     def ipc_dir(self) -> Path:

@@ -1,7 +1,7 @@
 """``walton import | export | account | pow``: Gwtc chain files and seals from the command line.
 
-The lead wires ``add_commands`` into ``walton/cli.py``; ``python -m walton.tools.gwtc_cli`` runs the
-same commands on their own (``main``).
+``walton/cli.py`` adds them to the ``walton`` command (``add_commands``). With ``--datadir`` they work on
+the same data directory as ``walton node`` (its ``chaindata`` RocksDB), one atomic write per block.
 
 * ``walton import (--network NAME | --genesis FILE) [heights] [--datadir DIR] [--account ADDR] FILE.rlp``
   imports a ``gwtc export`` file with full validation. The last stdout line is
@@ -21,18 +21,20 @@ same commands on their own (``main``).
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from eth.abc import AtomicDatabaseAPI, BlockAPI, BlockHeaderAPI
+from eth.abc import BlockAPI, BlockHeaderAPI
 from eth.db.atomic import AtomicDB
 from eth_utils import ValidationError, decode_hex, to_checksum_address
 
 from walton.consensus.forks import MAINNET_FORK_HEIGHTS, WaltonForkHeights
 from walton.consensus.seal import inspect_seal
+from walton.node.config import chaindata_path
+from walton.node.db import BlockWriteDB
 from walton.vm.forks.gwtc.chain import BlockRejected, GwtcChain
 from walton.vm.forks.gwtc.chainfile import decode_block, encode_block, split_rlp_stream
 from walton.vm.forks.gwtc.headers import GwtcBlockHeader, RLPDecodeError, decode_header, decode_header_item, split_rlp
@@ -90,18 +92,18 @@ def network_from(args: argparse.Namespace) -> Network:
 
 
 @contextmanager
-def open_database(datadir: Path | None) -> Iterator[AtomicDatabaseAPI]:
-    """RocksDB in ``datadir``, or a throw-away in-memory database."""
+def open_database(datadir: Path | None) -> Iterator[BlockWriteDB]:
+    """The node's RocksDB in ``datadir`` (``DIR/chaindata``), or a throw-away in-memory database."""
     if datadir is None:
-        yield AtomicDB()
+        yield BlockWriteDB(AtomicDB())
         return
     from walton.db.rocks import RocksDB
 
-    db = RocksDB(datadir)
+    store = RocksDB(chaindata_path(datadir))
     try:
-        yield db
+        yield BlockWriteDB(store)
     finally:
-        db.close()
+        store.close()
 
 
 # -- import -----------------------------------------------------------------------------------------
@@ -129,6 +131,7 @@ def _rejection(index: int, raw: bytes, reason: str, rule: str) -> BlockRejected:
 def import_chain_file(
     network: Network,
     chain: GwtcChain,
+    db: BlockWriteDB,
     data: bytes,
     progress: Callable[[int], None] | None = None,
     total: Callable[[int], None] | None = None,
@@ -160,7 +163,8 @@ def import_chain_file(
             skipped += 1
         else:
             try:
-                chain.import_block(block)
+                with db.block_write():  # one atomic write per block: a kill leaves whole blocks only
+                    chain.import_block(block)
             except BlockRejected as exc:
                 return ImportOutcome(chain.get_canonical_head(), imported, skipped, exc)
             except ValidationError as exc:
@@ -208,7 +212,7 @@ def _parse_address(text: str) -> bytes:
 
 
 def _run_import(
-    network: Network, chain: GwtcChain, path: Path, show_progress: bool, out: TextIO, err: TextIO
+    network: Network, chain: GwtcChain, db: BlockWriteDB, path: Path, show_progress: bool, err: TextIO
 ) -> ImportOutcome:
     from tqdm import tqdm
 
@@ -219,7 +223,7 @@ def _run_import(
             bar.total = count
             bar.refresh()
 
-        outcome = import_chain_file(network, chain, data, progress=bar.update, total=set_total)
+        outcome = import_chain_file(network, chain, db, data, progress=bar.update, total=set_total)
     return outcome
 
 
@@ -248,7 +252,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO | None = None, err: TextIO 
     addresses = [_parse_address(text) for text in args.account or ()]
     with open_database(args.datadir) as db:
         chain = network.open_chain(db)
-        outcome = _run_import(network, chain, args.file, not args.no_progress, out, err)
+        outcome = _run_import(network, chain, db, args.file, not args.no_progress, err)
         for address in addresses:
             print(json.dumps(account_json(chain, address)), file=out)
         if outcome.error is not None:
@@ -273,7 +277,7 @@ def cmd_account(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         chain = network.open_chain(db)
         status = EXIT_OK
         if chain_file is not None:
-            outcome = _run_import(network, chain, chain_file, not args.no_progress, out, err)
+            outcome = _run_import(network, chain, db, chain_file, not args.no_progress, err)
             if outcome.error is not None:
                 _report_failure(outcome, out, err)
                 status = EXIT_BAD_BLOCK
@@ -297,7 +301,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO | None = None, err: TextIO 
     with open_database(args.datadir) as db:
         chain = network.open_chain(db)
         if source is not None:
-            outcome = _run_import(network, chain, source, not args.no_progress, out, err)
+            outcome = _run_import(network, chain, db, source, not args.no_progress, err)
             if outcome.error is not None:
                 _report_failure(outcome, out, err)
                 return EXIT_BAD_BLOCK
@@ -426,7 +430,9 @@ def add_commands(subparsers: Any) -> None:
     """Add ``import``, ``account``, ``export`` and ``pow`` to a ``walton`` sub-command parser."""
     parser = subparsers.add_parser("import", help="import a gwtc-exported chain file with full validation")
     add_network_options(parser)
-    parser.add_argument("--datadir", type=Path, metavar="DIR", help="RocksDB folder (default: in memory)")
+    parser.add_argument(
+        "--datadir", type=Path, metavar="DIR", help="data directory (walton node's; default: in memory)"
+    )
     parser.add_argument("--account", action="append", metavar="ADDRESS", help="also print this account at the head")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument("file", type=Path, metavar="FILE.rlp")
@@ -434,14 +440,16 @@ def add_commands(subparsers: Any) -> None:
 
     parser = subparsers.add_parser("account", help="an account's balance, nonce, coinAge and fuBlockTime at the head")
     add_network_options(parser)
-    parser.add_argument("--datadir", type=Path, metavar="DIR", help="RocksDB folder (default: in memory)")
+    parser.add_argument(
+        "--datadir", type=Path, metavar="DIR", help="data directory (walton node's; default: in memory)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument("paths", nargs="+", metavar="[FILE.rlp] ADDRESS")
     parser.set_defaults(handler=_handler(cmd_account))
 
     parser = subparsers.add_parser("export", help="write the chain as a gwtc chain file")
     add_network_options(parser)
-    parser.add_argument("--datadir", type=Path, metavar="DIR", help="RocksDB folder to export from")
+    parser.add_argument("--datadir", type=Path, metavar="DIR", help="data directory to export from (walton node's)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument("paths", nargs="+", metavar="[FILE.rlp] OUT.rlp")
     parser.set_defaults(handler=_handler(cmd_export))
@@ -452,19 +460,3 @@ def add_commands(subparsers: Any) -> None:
     parser.add_argument("--compact", action="store_true", help="one-line JSON")
     add_height_options(parser)
     parser.set_defaults(handler=_handler(cmd_pow))
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="walton", description="Gwtc chain files and seals.")
-    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    status: int = args.handler(args)
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())
