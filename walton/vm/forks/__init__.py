@@ -25,12 +25,12 @@ from walton.vm.forks.ethereum import (
     MuirGlacierVM,
     ParisVM,
     PetersburgVM,
-    PragueVM,
     ShanghaiVM,
     SpuriousDragonVM,
     TangerineWhistleVM,
 )
 from walton.vm.forks.iot import IoTVM
+from walton.vm.forks.prague import PragueVM
 
 VMClass = type[VirtualMachineAPI]
 

@@ -17,14 +17,14 @@ from eth_utils import ValidationError
 
 from walton.consensus.difficulty import MINIMUM_DIFFICULTY
 from walton.consensus.rewards import block_reward
-from walton.vm.forks.ethereum import PragueVM
 from walton.vm.forks.iot.computation import WALTON_PRECOMPILES, IoTComputation
 from walton.vm.forks.iot.consensus import IoTSealConsensus
 from walton.vm.forks.iot.headers import create_iot_header_from_parent, expected_difficulty, seal_hash
 from walton.vm.forks.iot.state import IoTState
+from walton.vm.forks.prague import PragueVM
 
 
-class IoTVM(PragueVM):  # type: ignore[misc, valid-type]
+class IoTVM(PragueVM):
     fork = "iot"
     _state_class = IoTState
     consensus_class = IoTSealConsensus

@@ -7,7 +7,7 @@ from eth._utils.address import force_bytes_to_address
 from eth.abc import ComputationAPI
 from eth_typing import Address
 
-from walton.vm.forks.ethereum import PragueVM
+from walton.vm.forks.prague import PragueVM
 from walton.vm.precompiles.p256 import P256_VERIFY_ADDRESS, p256_verify
 
 Precompile = Callable[[ComputationAPI], Any]
