@@ -19,6 +19,7 @@ from walton.node.events import RpcRequest, RpcResponse
 from walton.node.filters import FilterManager
 from walton.node.logs import setup_logging
 from walton.node.miner import Miner
+from walton.node.rpc import walton_methods  # noqa: F401  (registers the walton_* methods)
 from walton.node.rpc.errors import RpcError
 from walton.node.rpc.methods import dispatch
 from walton.node.txpool import TxPool
