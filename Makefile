@@ -31,8 +31,11 @@ test-long: install
 conformance: install
 	WALTON_CONFORMANCE=full $(BIN)/pytest $(XDIST) -q tests/conformance
 
+## Speed, as ratios against a baseline measured in the same run (stock py-evm where one exists).
 bench: install
-	$(BIN)/python benchmarks/statetests.py
+	$(BIN)/python -m benchmarks.statetests
+	$(BIN)/python -m benchmarks.gwtc
+	$(BIN)/python -m benchmarks.node
 
 lint: install
 	$(BIN)/ruff check walton tests benchmarks
