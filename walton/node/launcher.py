@@ -78,10 +78,12 @@ def run_node(config: NodeConfig) -> int:
         chain = context.Process(target=chain_process.main, args=(config,), name="chain")
         chain.start()
         processes.append(chain)
+        logger.info("Started the chain process pid=%d", chain.pid)
         _wait_for_endpoint(config, chain)
         rpc = context.Process(target=rpc_process.main, args=(config,), name="rpc")
         rpc.start()
         processes.append(rpc)
+        logger.info("Started the rpc process pid=%d", rpc.pid)
         while not stop_requested:
             dead = [process for process in processes if not process.is_alive()]
             if dead:
