@@ -7,31 +7,19 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from eth_typing import BlockNumber
 
 from walton import __version__
 from walton.tools import gwtc_cli
+from walton.tools.results import CaseResult
 
 if TYPE_CHECKING:
     from walton.node.config import NodeConfig
 
 
-class ConformanceResult(Protocol):
-    @property
-    def passed(self) -> bool: ...
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def error(self) -> str: ...
-
-    def as_json(self) -> dict[str, object]: ...
-
-
-def _report(results: Iterable[ConformanceResult], as_json: bool, kind: str) -> int:
+def _report(results: Iterable[CaseResult], as_json: bool, kind: str) -> int:
     """Print one line per case (JSON objects with ``--json``) and a summary; exit status 1 on failure."""
     # py-evm logs a warning for every block it rejects; invalid-block fixtures are meant to be rejected.
     logging.getLogger("eth").setLevel(logging.ERROR)
@@ -232,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     return status
 
 

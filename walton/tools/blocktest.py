@@ -19,6 +19,7 @@ from eth_typing import BlockNumber
 from eth_utils import ValidationError, decode_hex, encode_hex, to_canonical_address
 
 from walton.tools.fixture_state import normalize_accounts
+from walton.tools.results import CaseResult
 from walton.tools.statetest import find_fixture_files, load_fixture_file
 from walton.vm.forks import ENGINES, canonical_fork_name
 
@@ -83,26 +84,6 @@ class BlockTestCase:
     @property
     def case_id(self) -> str:
         return self.key
-
-
-@dataclass(frozen=True)
-class BlockTestResult:
-    name: str
-    fork: str
-    passed: bool
-    head: str
-    error: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        result: dict[str, Any] = {
-            "name": self.name,
-            "pass": self.passed,
-            "fork": self.fork,
-            "head": self.head,
-        }
-        if self.error:
-            result["error"] = self.error
-        return result
 
 
 def iter_cases(paths: Iterable[Path], networks: Iterable[str] | None = None) -> Iterator[BlockTestCase]:
@@ -211,20 +192,20 @@ def state_differences(expected: Mapping[str, Mapping[str, Any]], state: StateAPI
     return differences
 
 
-def run_case(case: BlockTestCase, forks: Mapping[str, VMClass]) -> BlockTestResult:
+def run_case(case: BlockTestCase, forks: Mapping[str, VMClass]) -> CaseResult:
     test = load_fixture_file(case.path)[case.key]
     try:
         chain = build_chain(test, forks)
     except KeyError as exc:
-        return BlockTestResult(case.case_id, case.network, False, "", f"unsupported: {exc}")
+        return CaseResult(case.case_id, case.network, False, f"unsupported: {exc}")
     genesis = chain.get_canonical_block_header_by_number(BlockNumber(0))
     if encode_hex(genesis.hash) != test["genesisBlockHeader"]["hash"]:
-        return BlockTestResult(
+        return CaseResult(
             case.case_id,
             case.network,
             False,
-            encode_hex(genesis.hash),
             f"genesis hash mismatch: got {encode_hex(genesis.hash)}, want {test['genesisBlockHeader']['hash']}",
+            (("head", encode_hex(genesis.hash)),),
         )
     for number, block_fixture in enumerate(test["blocks"], start=1):
         expect_exception = block_fixture.get("expectException")
@@ -233,44 +214,44 @@ def run_case(case: BlockTestCase, forks: Mapping[str, VMClass]) -> BlockTestResu
         except BLOCK_REJECTIONS as exc:
             if not expect_exception:
                 head = encode_hex(chain.get_canonical_head().hash)
-                return BlockTestResult(
+                return CaseResult(
                     case.case_id,
                     case.network,
                     False,
-                    head,
                     f"block {number} rejected: {type(exc).__name__}: {exc}",
+                    (("head", head),),
                 )
         else:
             if expect_exception:
                 head = encode_hex(chain.get_canonical_head().hash)
-                return BlockTestResult(
+                return CaseResult(
                     case.case_id,
                     case.network,
                     False,
-                    head,
                     f"block {number} imported but the fixture expects {expect_exception}",
+                    (("head", head),),
                 )
     head_header = chain.get_canonical_head()
     head = encode_hex(head_header.hash)
     if head != test["lastblockhash"]:
-        return BlockTestResult(
+        return CaseResult(
             case.case_id,
             case.network,
             False,
-            head,
             f"last block hash: got {head}, want {test['lastblockhash']}",
+            (("head", head),),
         )
     state = chain.get_vm(head_header).state
     if "postState" in test:
         differences = state_differences(test["postState"], state)
         if differences:
-            return BlockTestResult(case.case_id, case.network, False, head, "; ".join(differences[:5]))
+            return CaseResult(case.case_id, case.network, False, "; ".join(differences[:5]), (("head", head),))
     elif encode_hex(head_header.state_root) != test["postStateHash"]:
-        return BlockTestResult(case.case_id, case.network, False, head, "post state root mismatch")
-    return BlockTestResult(case.case_id, case.network, True, head)
+        return CaseResult(case.case_id, case.network, False, "post state root mismatch", (("head", head),))
+    return CaseResult(case.case_id, case.network, True, "", (("head", head),))
 
 
-def run_cases(cases: Iterable[BlockTestCase], engine: str) -> Iterator[BlockTestResult]:
+def run_cases(cases: Iterable[BlockTestCase], engine: str) -> Iterator[CaseResult]:
     forks = ENGINES[engine]
     for case in cases:
         yield run_case(case, forks)

@@ -32,12 +32,12 @@ from eth.db.atomic import AtomicDB
 from eth_utils import ValidationError, decode_hex, to_checksum_address
 
 from walton.consensus.forks import MAINNET_FORK_HEIGHTS, WaltonForkHeights
-from walton.consensus.seal import inspect_seal
 from walton.node.config import chaindata_path
 from walton.node.db import BlockWriteDB
 from walton.vm.forks.gwtc.chain import BlockRejected, GwtcChain
 from walton.vm.forks.gwtc.chainfile import decode_block, encode_block, split_rlp_stream
 from walton.vm.forks.gwtc.headers import GwtcBlockHeader, RLPDecodeError, decode_header, decode_header_item, split_rlp
+from walton.vm.forks.gwtc.sealer import inspect_header_seal
 from walton.vm.networks import GenesisMismatch, Network, load_network, network_names
 from walton.vm.networks.genesis import GenesisError
 
@@ -375,17 +375,7 @@ def cmd_pow(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | N
         print(f"walton pow: cannot read the header: {exc}", file=err)
         return EXIT_USAGE
     heights = heights_from(args)
-    report = inspect_seal(
-        number=header.block_number,
-        difficulty=header.difficulty,
-        seal_hash=header.mining_hash,
-        nonce=header.nonce_int,
-        mix_hash=header.mix_hash,
-        coin_age=header.coin_age,
-        tx_number=header.tx_number,
-        coinbase_balance=args.balance,
-        heights=heights,
-    )
+    report = inspect_header_seal(header, args.balance, heights)
     target = report.target
     print(
         json.dumps(

@@ -25,6 +25,7 @@ from eth_typing import Hash32
 from eth_utils import decode_hex, encode_hex, keccak, to_canonical_address
 
 from walton.tools.fixture_state import apply_account_state
+from walton.tools.results import CaseResult
 from walton.vm.forks import ENGINES, canonical_fork_name
 from walton.vm.validation import decode_transaction
 
@@ -62,27 +63,6 @@ class StateTestCase:
     def case_id(self) -> str:
         d, g, v = (self.indexes.get(name, 0) for name in ("data", "gas", "value"))
         return f"{self.key}_d{d}g{g}v{v}_{self.fork}"
-
-
-@dataclass(frozen=True)
-class StateTestResult:
-    name: str
-    fork: str
-    passed: bool
-    state_root: str
-    error: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        """The shape geth's ``evm statetest`` prints for one case."""
-        result: dict[str, Any] = {
-            "name": self.name,
-            "pass": self.passed,
-            "fork": self.fork,
-            "stateRoot": self.state_root,
-        }
-        if self.error:
-            result["error"] = self.error
-        return result
 
 
 def find_fixture_files(paths: Iterable[Path]) -> list[Path]:
@@ -210,17 +190,17 @@ def execute_transaction(test: Mapping[str, Any], fork: str, vm_class: VMClass, t
     return Execution(vm.state, encode_hex(vm.state.state_root), encode_hex(logs), error)
 
 
-def run_case(case: StateTestCase, forks: Mapping[str, VMClass]) -> StateTestResult:
+def run_case(case: StateTestCase, forks: Mapping[str, VMClass]) -> CaseResult:
     """Run one case with the fork class ``forks`` has for it and compare with the fixture."""
     return check_case(case, load_fixture_file(case.path)[case.key], forks)
 
 
-def check_case(case: StateTestCase, test: Mapping[str, Any], forks: Mapping[str, VMClass]) -> StateTestResult:
+def check_case(case: StateTestCase, test: Mapping[str, Any], forks: Mapping[str, VMClass]) -> CaseResult:
     """``run_case`` for a test already loaded from its file."""
     post = test["post"][case.fork][case.index]
     vm_class = forks.get(canonical_fork_name(case.fork))
     if vm_class is None:
-        return StateTestResult(case.case_id, case.fork, False, "", f"fork {case.fork} is not supported")
+        return CaseResult(case.case_id, case.fork, False, f"fork {case.fork} is not supported")
     result = execute_transaction(test, canonical_fork_name(case.fork), vm_class, decode_hex(post["txbytes"]))
     expect_exception = post.get("expectException")
     problems = []
@@ -233,10 +213,10 @@ def check_case(case: StateTestCase, test: Mapping[str, Any], forks: Mapping[str,
     if result.error and not expect_exception:
         problems.append(f"transaction rejected: {result.error}")
     error = "; ".join(problems) if problems else result.error
-    return StateTestResult(case.case_id, case.fork, not problems, result.state_root, error)
+    return CaseResult(case.case_id, case.fork, not problems, error, (("stateRoot", result.state_root),))
 
 
-def run_cases(cases: Iterable[StateTestCase], engine: str) -> Iterator[StateTestResult]:
+def run_cases(cases: Iterable[StateTestCase], engine: str) -> Iterator[CaseResult]:
     forks = ENGINES[engine]
     for case in cases:
         yield run_case(case, forks)

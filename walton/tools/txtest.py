@@ -6,13 +6,13 @@ must be rejected.
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import rlp
 from eth.abc import SignedTransactionAPI, VirtualMachineAPI
 from eth.exceptions import PyEVMError
 from eth_utils import ValidationError, decode_hex, encode_hex, keccak
 
+from walton.tools.results import CaseResult
 from walton.tools.statetest import find_fixture_files, load_fixture_file
 from walton.vm.forks import ENGINES, canonical_fork_name
 from walton.vm.validation import decode_transaction, intrinsic_gas
@@ -41,23 +41,6 @@ class TxTestCase:
     @property
     def case_id(self) -> str:
         return f"{self.key}_{self.fork}"
-
-
-@dataclass(frozen=True)
-class TxTestResult:
-    name: str
-    fork: str
-    passed: bool
-    sender: str = ""
-    error: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        result: dict[str, Any] = {"name": self.name, "pass": self.passed, "fork": self.fork}
-        if self.sender:
-            result["sender"] = self.sender
-        if self.error:
-            result["error"] = self.error
-        return result
 
 
 def iter_cases(paths: Iterable[Path], forks: Iterable[str] | None = None) -> Iterator[TxTestCase]:
@@ -94,28 +77,23 @@ def expected_intrinsic_gas(vm_class: VMClass, transaction: SignedTransactionAPI)
     return gas
 
 
-def run_case(case: TxTestCase, forks: Mapping[str, VMClass]) -> TxTestResult:
+def run_case(case: TxTestCase, forks: Mapping[str, VMClass]) -> CaseResult:
     test = load_fixture_file(case.path)[case.key]
     expected: Mapping[str, str] = test["result"][case.fork]
     vm_class = forks.get(canonical_fork_name(case.fork))
     if vm_class is None:
-        return TxTestResult(case.case_id, case.fork, False, error=f"fork {case.fork} not supported")
+        return CaseResult(case.case_id, case.fork, False, f"fork {case.fork} not supported")
     txbytes = decode_hex(test["txbytes"])
     try:
         transaction = decode_and_validate(vm_class, txbytes)
     except TRANSACTION_REJECTIONS as exc:
         if "exception" in expected:
-            return TxTestResult(case.case_id, case.fork, True, error=f"rejected: {type(exc).__name__}: {exc}")
-        return TxTestResult(case.case_id, case.fork, False, error=f"valid transaction rejected: {exc}")
+            return CaseResult(case.case_id, case.fork, True, f"rejected: {type(exc).__name__}: {exc}")
+        return CaseResult(case.case_id, case.fork, False, f"valid transaction rejected: {exc}")
     sender = encode_hex(transaction.sender)
     if "exception" in expected:
-        return TxTestResult(
-            case.case_id,
-            case.fork,
-            False,
-            sender,
-            f"accepted, but the fixture expects {expected['exception']}",
-        )
+        error = f"accepted, but the fixture expects {expected['exception']}"
+        return CaseResult(case.case_id, case.fork, False, error, (("sender", sender),))
     problems = []
     if sender != expected["sender"].lower():
         problems.append(f"sender {sender}, want {expected['sender']}")
@@ -124,10 +102,10 @@ def run_case(case: TxTestCase, forks: Mapping[str, VMClass]) -> TxTestResult:
     actual_gas = expected_intrinsic_gas(vm_class, transaction)
     if actual_gas != int(expected["intrinsicGas"], 16):
         problems.append(f"intrinsic gas {actual_gas}, want {int(expected['intrinsicGas'], 16)}")
-    return TxTestResult(case.case_id, case.fork, not problems, sender, "; ".join(problems))
+    return CaseResult(case.case_id, case.fork, not problems, "; ".join(problems), (("sender", sender),))
 
 
-def run_cases(cases: Iterable[TxTestCase], engine: str) -> Iterator[TxTestResult]:
+def run_cases(cases: Iterable[TxTestCase], engine: str) -> Iterator[CaseResult]:
     forks = ENGINES[engine]
     for case in cases:
         yield run_case(case, forks)

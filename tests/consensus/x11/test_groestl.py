@@ -5,7 +5,6 @@ from typing import Any
 import pytest
 
 from tests.consensus.x11 import primitive_vectors
-from walton.consensus.x11 import groestl
 from walton.consensus.x11.groestl import groestl512
 
 
@@ -58,13 +57,6 @@ KNOWN_ANSWERS = [
 @pytest.mark.parametrize(("message", "digest"), KNOWN_ANSWERS, ids=[f"{len(m)}-bytes" for m, _ in KNOWN_ANSWERS])
 def test_known_answers(message: bytes, digest: str) -> None:
     assert groestl512(message).hex() == digest
-
-
-def test_sbox_is_the_aes_one() -> None:
-    # FIPS-197, Figure 7: S(0x00) = 0x63, S(0x01) = 0x7c, S(0x53) = 0xed, S(0xff) = 0x16.
-    sbox = groestl._aes_sbox()
-    assert (sbox[0x00], sbox[0x01], sbox[0x53], sbox[0xFF]) == (0x63, 0x7C, 0xED, 0x16)
-    assert sorted(sbox) == list(range(256))
 
 
 def test_digest_size() -> None:

@@ -11,13 +11,13 @@ T-tables (S-box composed with one column of MixColumns) are built from it once, 
 
 from collections.abc import Callable
 
-__all__ = ["SBOX", "T0", "T1", "T2", "T3", "aes_round"]
+__all__ = ["SBOX", "T0", "T1", "T2", "T3", "aes_round", "gf_mul"]
 
 _AES_POLY = 0x11B  # x^8 + x^4 + x^3 + x + 1
 
 
-def _gf_mul(a: int, b: int) -> int:
-    """Product in GF(2^8) modulo the AES polynomial."""
+def gf_mul(a: int, b: int) -> int:
+    """Product in GF(2^8) modulo the AES polynomial (Grøstl uses the same field)."""
     result = 0
     while b:
         if b & 1:
@@ -38,7 +38,7 @@ def _build_sbox() -> bytes:
     for i in range(255):
         power[i] = x
         log[x] = i
-        x = _gf_mul(x, 3)
+        x = gf_mul(x, 3)
     inverse = [0] + [power[(255 - log[a]) % 255] for a in range(1, 256)]
     box = bytearray(256)
     for a in range(256):
@@ -63,7 +63,7 @@ def _build_tables() -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], 
     A byte in row ``r`` contributes the same column rotated down by ``r`` rows, i.e. T0 rotated left by
     ``8 * r`` bits in the little-endian word layout.
     """
-    t0 = tuple(_gf_mul(s, 2) | (s << 8) | (s << 16) | (_gf_mul(s, 3) << 24) for s in SBOX)
+    t0 = tuple(gf_mul(s, 2) | (s << 8) | (s << 16) | (gf_mul(s, 3) << 24) for s in SBOX)
     t1 = tuple(_rotl32(w, 8) for w in t0)
     t2 = tuple(_rotl32(w, 16) for w in t0)
     t3 = tuple(_rotl32(w, 24) for w in t0)

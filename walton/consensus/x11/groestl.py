@@ -18,39 +18,10 @@ written into which byte each look-up reads.
 
 import struct
 
+from walton.consensus.x11.aes_round import SBOX, gf_mul
+
 # ---------------------------------------------------------------------------------------------------
 # Tables built at import time.
-
-
-def _gf_mul(a: int, b: int) -> int:
-    """Product in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1 (the AES field, which Grøstl uses)."""
-    product = 0
-    while b:
-        if b & 1:
-            product ^= a
-        a <<= 1
-        if a & 0x100:
-            a ^= 0x11B
-        b >>= 1
-    return product
-
-
-def _aes_sbox() -> list[int]:
-    """The AES S-box: inversion in GF(2^8) (0 to 0) followed by the affine map with constant 0x63."""
-    # 3 generates the multiplicative group: with a = 3^k, a^-1 = 3^(255 - k).
-    power = [1] * 256
-    for k in range(1, 256):
-        power[k] = _gf_mul(power[k - 1], 3)
-    inverse = [0] * 256
-    for k in range(255):
-        inverse[power[k]] = power[(255 - k) % 255]
-    sbox = []
-    for x in inverse:
-        y = x
-        for shift in range(1, 5):
-            y ^= ((x << shift) | (x >> (8 - shift))) & 0xFF
-        sbox.append(y ^ 0x63)
-    return sbox
 
 
 # First row of the circulant MixBytes matrix B = circ(02, 02, 03, 04, 05, 03, 05, 07).
@@ -63,12 +34,11 @@ def _tables() -> tuple[list[int], ...]:
     Row r of MixBytes' output is sum_i B[r][i] * S(a_i) with B[r][i] = _MIX_ROW[(i - r) mod 8], so
     T_i is T_0 with its rows moved down by i: T_0 rotated right by 8 * i bits.
     """
-    sbox = _aes_sbox()
     t0 = []
     for x in range(256):
         word = 0
         for r in range(8):
-            word = (word << 8) | _gf_mul(_MIX_ROW[-r % 8], sbox[x])
+            word = (word << 8) | gf_mul(_MIX_ROW[-r % 8], SBOX[x])
         t0.append(word)
     mask = (1 << 64) - 1
     return tuple([((w >> (8 * i)) | (w << (64 - 8 * i))) & mask for w in t0] for i in range(8))

@@ -9,7 +9,6 @@ from eth.abc import BlockHeaderAPI
 
 from walton.consensus.iot_seal import IOT_HEIGHTS, iot_order, iot_pow, iot_target
 from walton.consensus.order import order_hash
-from walton.consensus.seal import inspect_seal
 from walton.node.backend import NodeBackend
 from walton.node.filters import BlockSpec
 from walton.node.rpc.errors import ServerError
@@ -26,6 +25,7 @@ from walton.node.rpc.methods import (
     to_quantity,
     walton_method,
 )
+from walton.vm.forks.gwtc.sealer import inspect_header_seal
 from walton.vm.forks.gwtc.vm import GwtcVMMixin
 from walton.vm.forks.iot import IoTVM, seal_hash
 
@@ -50,17 +50,7 @@ def _seal_of_iot_block(backend: NodeBackend, header: BlockHeaderAPI) -> dict[str
 def _seal_of_gwtc_block(backend: NodeBackend, header: Any, vm_class: type[GwtcVMMixin]) -> dict[str, Any]:
     parent = backend.chain.get_block_header_by_hash(header.parent_hash)
     balance = backend.chain.get_vm(parent).state.get_balance(header.coinbase)
-    report = inspect_seal(
-        number=header.block_number,
-        difficulty=header.difficulty,
-        seal_hash=header.mining_hash,
-        nonce=header.nonce_int,
-        mix_hash=header.mix_hash,
-        coin_age=header.coin_age,
-        tx_number=header.tx_number,
-        coinbase_balance=balance,
-        heights=vm_class.fork_heights,
-    )
+    report = inspect_header_seal(header, balance, vm_class.fork_heights)
     return {
         "rules": "Gwtc WPoC",
         "phase": report.phase,

@@ -14,6 +14,7 @@ from eth_hash.auto import keccak
 from trie import HexaryTrie
 
 from walton.consensus.forks import WaltonForkHeights
+from walton.consensus.seal import SealReport, inspect_seal
 from walton.consensus.wpoc import mine_nonce
 from walton.vm.forks.gwtc.accounts import decode_account
 from walton.vm.forks.gwtc.headers import GwtcBlockHeader
@@ -59,4 +60,19 @@ def seal_block(chain: ChainAPI, block: BlockAPI, start_nonce: int = 0, max_attem
     return result
 
 
-__all__ = ["parent_coinbase_balance", "seal_block", "seal_header"]
+def inspect_header_seal(header: GwtcBlockHeader, coinbase_balance: int, heights: WaltonForkHeights) -> SealReport:
+    """Every intermediate value of ``header``'s seal check (for ``walton pow`` and ``walton_getSeal``)."""
+    return inspect_seal(
+        number=header.block_number,
+        difficulty=header.difficulty,
+        seal_hash=header.mining_hash,
+        nonce=header.nonce_int,
+        mix_hash=header.mix_hash,
+        coin_age=header.coin_age,
+        tx_number=header.tx_number,
+        coinbase_balance=coinbase_balance,
+        heights=heights,
+    )
+
+
+__all__ = ["inspect_header_seal", "parent_coinbase_balance", "seal_block", "seal_header"]
