@@ -2,7 +2,9 @@
 
 ``WALTON_CONFORMANCE=full`` (``make conformance``) runs every case. The default is a
 deterministic sample: every ``SAMPLE_STRIDE``-th case of each fixture folder, and at least
-one case from every folder, so each folder is exercised on every run.
+one case from every folder, so each folder is exercised on every run; cases listed in
+``slow_cases.json`` (several seconds to minutes each, measured on stock py-evm) run only in
+the full run.
 """
 
 import json
@@ -19,6 +21,7 @@ from walton.fixtures_path import FIXTURES_ENV, shared_fixtures_dir
 CONFORMANCE_ENV = "WALTON_CONFORMANCE"
 SAMPLE_STRIDE = int(os.environ.get("WALTON_SAMPLE_STRIDE", "6"))
 KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.json")
+SLOW_CASES_FILE = Path(__file__).with_name("slow_cases.json")
 
 Case = TypeVar("Case")
 
@@ -38,13 +41,26 @@ def missing_fixtures_reason(roots: Sequence[Path]) -> str | None:
     return None
 
 
-def sample(cases: Iterable[Case], folder_of: Callable[[Case], Path]) -> list[Case]:
-    """Every case on a full run; otherwise every SAMPLE_STRIDE-th case of each folder, at least one."""
+def slow_cases(runner: str) -> tuple[set[str], tuple[str, ...]]:
+    """The ids of one runner's slow cases, and the folder prefixes that are slow as a whole."""
+    with SLOW_CASES_FILE.open() as handle:
+        entry: dict[str, Any] = json.load(handle)[runner]
+    return set(entry.get("cases", [])), tuple(entry.get("folders", []))
+
+
+def sample(
+    cases: Iterable[Case], folder_of: Callable[[Case], Path], id_of: Callable[[Case], str], runner: str
+) -> list[Case]:
+    """Every case on a full run; otherwise every SAMPLE_STRIDE-th fast case of each folder, at least one."""
     cases = list(cases)
     if full_run():
         return cases
+    slow_ids, slow_folders = slow_cases(runner)
     by_folder: dict[Path, list[Case]] = defaultdict(list)
     for case in cases:
+        case_id = id_of(case)
+        if case_id in slow_ids or case_id.startswith(slow_folders):
+            continue
         by_folder[folder_of(case)].append(case)
     chosen: list[Case] = []
     for folder_cases in by_folder.values():

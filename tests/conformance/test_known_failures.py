@@ -29,7 +29,8 @@ def _find(runner: str, case_id: str) -> object:
 
 
 @pytest.mark.parametrize(
-    ("runner", "case_id"), sample(_entries(), lambda entry: Path(entry[1].partition("::")[0]).parent)
+    ("runner", "case_id"),
+    sample(_entries(), lambda entry: Path(entry[1].partition("::")[0]).parent, lambda entry: entry[1], "known"),
 )
 def test_stock_pyevm_fails_each_known_failure(runner: str, case_id: str) -> None:
     case = _find(runner, case_id)

@@ -14,7 +14,7 @@ def case_id(case: StateTestCase) -> str:
     return relative_id(case.path, case.case_id)
 
 
-CASES = [] if MISSING else sample(iter_cases(ROOTS), lambda case: case.path.parent)
+CASES = [] if MISSING else sample(iter_cases(ROOTS), lambda case: case.path.parent, case_id, "statetest")
 
 
 @pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
