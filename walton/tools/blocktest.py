@@ -14,6 +14,7 @@ import rlp
 from eth.abc import ChainAPI, StateAPI, VirtualMachineAPI
 from eth.chains.base import Chain
 from eth.db.atomic import AtomicDB
+from eth.exceptions import PyEVMError
 from eth.tools.builder.chain import disable_pow_check
 from eth_typing import BlockNumber
 from eth_utils import ValidationError, decode_hex, encode_hex, to_canonical_address
@@ -26,9 +27,11 @@ from walton.vm.forks import ENGINES, canonical_fork_name
 VMClass = type[VirtualMachineAPI]
 VMConfiguration = tuple[tuple[int, VMClass], ...]
 
-# Errors that mean "this block is invalid" rather than "the runner broke".
+# Errors that mean "this block is invalid" rather than "the runner broke" (py-evm raises its own
+# errors, e.g. for a transaction type the fork does not know, out of block import).
 BLOCK_REJECTIONS = (
     ValidationError,
+    PyEVMError,
     rlp.DecodingError,
     rlp.DeserializationError,
     rlp.SerializationError,

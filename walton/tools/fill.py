@@ -72,7 +72,7 @@ def fill_test(name: str, filler: Mapping[str, Any]) -> dict[str, Any]:
         for data_index, gas_index, value_index in itertools.product(*ranges):
             indexes = {"data": data_index, "gas": gas_index, "value": value_index}
             txbytes = _signed_txbytes(vm_class, template, indexes, chain_id)
-            result = execute_transaction(test, canonical_fork_name(fork), vm_class, txbytes)
+            result = execute_transaction(test, vm_class, txbytes)
             if result.error:
                 raise ValueError(f"{name} {fork} {indexes}: transaction rejected: {result.error}")
             for expect in filler["expect"]:

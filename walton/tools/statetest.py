@@ -21,6 +21,7 @@ from eth.db.atomic import AtomicDB
 from eth.db.chain import ChainDB
 from eth.rlp.logs import Log
 from eth.vm.chain_context import ChainContext
+from eth.vm.forks.paris import ParisVM
 from eth_typing import Hash32
 from eth_utils import decode_hex, encode_hex, keccak, to_canonical_address
 
@@ -30,23 +31,7 @@ from walton.vm.forks import ENGINES, canonical_fork_name
 from walton.vm.validation import decode_transaction
 
 VMClass = type[VirtualMachineAPI]
-PRE_MERGE_FORKS = frozenset(
-    {
-        "Frontier",
-        "Homestead",
-        "TangerineWhistle",
-        "SpuriousDragon",
-        "Byzantium",
-        "Constantinople",
-        "Petersburg",
-        "Istanbul",
-        "MuirGlacier",
-        "Berlin",
-        "London",
-        "ArrowGlacier",
-        "GrayGlacier",
-    }
-)
+
 
 
 @dataclass(frozen=True)
@@ -118,7 +103,10 @@ def state_test_vm(vm_class: VMClass) -> VMClass:
     )
 
 
-def _header_fields(env: Mapping[str, str], fork: str) -> dict[str, Any]:
+def _header_fields(env: Mapping[str, str], vm_class: VMClass) -> dict[str, Any]:
+    """The fork's header fields from a state test's ``env``: difficulty before the merge, randomness after."""
+    header_class: Any = header_class_of(vm_class)
+    field_names = set(header_class._meta.field_names)
     fields: dict[str, Any] = {
         "coinbase": to_canonical_address(env["currentCoinbase"]),
         "block_number": _int(env["currentNumber"]),
@@ -126,14 +114,14 @@ def _header_fields(env: Mapping[str, str], fork: str) -> dict[str, Any]:
         "timestamp": _int(env["currentTimestamp"]),
         "parent_hash": Hash32(decode_hex(env.get("previousHash", encode_hex(ZERO_HASH32)))),
     }
-    if fork in PRE_MERGE_FORKS:
-        fields["difficulty"] = _int(env["currentDifficulty"])
-    else:
+    if issubclass(vm_class, ParisVM):
         fields["difficulty"] = 0
         fields["mix_hash"] = Hash32(decode_hex(env["currentRandom"]))
-    if "currentBaseFee" in env and fork not in PRE_MERGE_FORKS - {"London", "ArrowGlacier", "GrayGlacier"}:
+    else:
+        fields["difficulty"] = _int(env["currentDifficulty"])
+    if "currentBaseFee" in env and "base_fee_per_gas" in field_names:
         fields["base_fee_per_gas"] = _int(env["currentBaseFee"])
-    if "currentExcessBlobGas" in env and fork not in PRE_MERGE_FORKS | {"Paris", "Shanghai"}:
+    if "currentExcessBlobGas" in env and "excess_blob_gas" in field_names:
         fields["excess_blob_gas"] = _int(env["currentExcessBlobGas"])
     return fields
 
@@ -161,10 +149,10 @@ class Execution:
     error: str
 
 
-def execute_transaction(test: Mapping[str, Any], fork: str, vm_class: VMClass, txbytes: bytes) -> Execution:
+def execute_transaction(test: Mapping[str, Any], vm_class: VMClass, txbytes: bytes) -> Execution:
     """Apply one raw transaction to the test's pre state, in the test's environment, on ``vm_class``."""
     base_db = AtomicDB()
-    header = header_class_of(vm_class)(state_root=BLANK_ROOT_HASH, **_header_fields(test["env"], fork))
+    header = header_class_of(vm_class)(state_root=BLANK_ROOT_HASH, **_header_fields(test["env"], vm_class))
     chain_context = ChainContext(_int(test.get("config", {}).get("chainid", "0x1")))
     pre_state = vm_class.build_state(base_db, header, chain_context, ())
     apply_account_state(pre_state, test["pre"])
@@ -201,7 +189,7 @@ def check_case(case: StateTestCase, test: Mapping[str, Any], forks: Mapping[str,
     vm_class = forks.get(canonical_fork_name(case.fork))
     if vm_class is None:
         return CaseResult(case.case_id, case.fork, False, f"fork {case.fork} is not supported")
-    result = execute_transaction(test, canonical_fork_name(case.fork), vm_class, decode_hex(post["txbytes"]))
+    result = execute_transaction(test, vm_class, decode_hex(post["txbytes"]))
     expect_exception = post.get("expectException")
     problems = []
     if result.state_root != post["hash"]:
