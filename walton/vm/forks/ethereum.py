@@ -15,6 +15,9 @@ that show it) are:
 - EIP-4844 point evaluation loads the KZG trusted setup once, not on every call.
 - MODEXP treats an empty base as 0 (so 0 ** 0 mod m = 1), as EIP-198 says; py-evm answers 0
   (``eip198_modexp_precompile``).
+- The EIP-2537 BLS12-381 precompiles (Prague, 0x0b..0x11) compute with arkworks rather than py-evm's
+  pure-Python py_ecc, same results, gas and errors: one MSM or pairing call no longer takes seconds
+  (``eip2537_bls_12_381_precompiles``).
 
 They are the same for every fork that has the feature, so the classes are built by one
 factory rather than written out seventeen times.
@@ -39,6 +42,7 @@ from eth.vm.forks.berlin.computation import _compute_modexp_gas_fee_eip_2565
 from eth.vm.forks.cancun.constants import POINT_EVALUATION_PRECOMPILE_ADDRESS
 from eth_typing import Address
 
+from walton.vm.precompiles.bls12_381 import BLS12_381_PRECOMPILES
 from walton.vm.precompiles.modexp import modexp_with_gas
 from walton.vm.precompiles.point_evaluation import point_evaluation
 from walton.vm.validation import validate_transaction_against_state, validate_transaction_fields
@@ -60,6 +64,9 @@ def _fixed_precompiles(
         precompiles[MODEXP_ADDRESS] = modexp_with_gas(gas)
     if POINT_EVALUATION_ADDRESS in precompiles:
         precompiles[POINT_EVALUATION_ADDRESS] = point_evaluation
+    for address, bls12_precompile in BLS12_381_PRECOMPILES.items():
+        if address in precompiles:
+            precompiles[address] = bls12_precompile
     return precompiles
 
 
