@@ -106,6 +106,9 @@ def _node_config(args: argparse.Namespace) -> "NodeConfig":
         datadir=Path(datadir).expanduser(),
         http_addr=args.http_addr,
         http_port=args.http_port,
+        ws=args.ws,
+        ws_addr=args.ws_addr,
+        ws_port=args.ws_port,
         mine=args.mine or args.dev,
         etherbase=args.etherbase,
         block_period=args.dev_period,
@@ -162,7 +165,7 @@ def _accounts(args: argparse.Namespace) -> int:
 
 
 def _add_node_command(commands: argparse._SubParsersAction) -> None:
-    from walton.node.config import DEFAULT_HTTP_ADDR, DEFAULT_HTTP_PORT
+    from walton.node.config import DEFAULT_HTTP_ADDR, DEFAULT_HTTP_PORT, DEFAULT_WS_ADDR, DEFAULT_WS_PORT
 
     parser = commands.add_parser("node", help="run a node", description="Run a Waltonchain node.")
     parser.add_argument("--dev", action="store_true", help="a local dev chain (IoT fork, prefunded accounts), mining")
@@ -170,6 +173,9 @@ def _add_node_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--datadir", type=Path, help="data directory (default: the user's data folder)")
     parser.add_argument("--http.addr", "--http-addr", dest="http_addr", default=DEFAULT_HTTP_ADDR)
     parser.add_argument("--http.port", "--http-port", dest="http_port", type=int, default=DEFAULT_HTTP_PORT)
+    parser.add_argument("--ws", action="store_true", help="JSON-RPC over WebSocket too, with eth_subscribe")
+    parser.add_argument("--ws.addr", "--ws-addr", dest="ws_addr", default=DEFAULT_WS_ADDR)
+    parser.add_argument("--ws.port", "--ws-port", dest="ws_port", type=int, default=DEFAULT_WS_PORT)
     parser.add_argument("--mine", action="store_true", help="seal blocks with WPoC")
     parser.add_argument("--etherbase", "--miner.etherbase", dest="etherbase", help="address for mining rewards")
     parser.add_argument(

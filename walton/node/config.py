@@ -7,6 +7,8 @@ from pathlib import Path
 
 DEFAULT_HTTP_ADDR = "127.0.0.1"
 DEFAULT_HTTP_PORT = 8545
+DEFAULT_WS_ADDR = "127.0.0.1"
+DEFAULT_WS_PORT = 8546
 # Requests larger than this are refused before parsing (geth's default body limit is 5 MiB).
 DEFAULT_MAX_REQUEST_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_BATCH = 1000
@@ -40,6 +42,9 @@ class NodeConfig:
     log_json: bool = False
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     max_batch: int = DEFAULT_MAX_BATCH
+    ws: bool = False  # JSON-RPC over WebSocket too, with eth_subscribe
+    ws_addr: str = DEFAULT_WS_ADDR
+    ws_port: int = DEFAULT_WS_PORT
 
     @property
     def chaindata(self) -> Path:

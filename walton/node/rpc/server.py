@@ -1,7 +1,10 @@
 """JSON-RPC 2.0 over HTTP, on trio and h11: envelopes, batches, size limits, errors as geth gives them.
 
 The server knows nothing of the chain: each call goes to ``call(method, params)``, which in the
-node forwards it over the event bus to the chain process.
+node forwards it over the event bus to the chain process. What every transport shares is here too:
+``handle_body`` (one request body in, one response body out), ``ServerLimits``, ``serve_tcp``, and
+geth's transport-level handling of ``*_subscribe`` and ``*_unsubscribe``, which HTTP refuses
+(``walton.node.rpc.websocket`` serves them).
 """
 
 import json
@@ -14,6 +17,7 @@ import h11
 import trio
 
 from walton.node.events import RpcResponse
+from walton.node.rpc.errors import METHOD_NOT_FOUND, InvalidArgument, InvalidParams, RPCError, ServerError
 
 logger = logging.getLogger("walton.rpc")
 
@@ -33,7 +37,7 @@ DRAIN_TIMEOUT = 10.0
 
 @dataclass(frozen=True)
 class ServerLimits:
-    max_request_bytes: int
+    max_request_bytes: int  # a request body (HTTP) or message (WebSocket) larger than this is refused
     max_batch: int
 
 
@@ -42,6 +46,75 @@ def _error(request_id: Any, code: int, message: str, data: Any = None) -> dict[s
     if data is not None:
         error["data"] = data
     return {"jsonrpc": "2.0", "id": request_id, "error": error}
+
+
+# -- subscriptions: geth's rpc package handles them, not the API -------------------------------------
+
+SUBSCRIBE_SUFFIX = "_subscribe"
+UNSUBSCRIBE_SUFFIX = "_unsubscribe"
+
+
+class NotificationsUnsupported(RPCError):
+    """geth's ``rpc.ErrNotificationsUnsupported``: a subscription over a transport without notifications."""
+
+    code = METHOD_NOT_FOUND
+    default_message = "notifications not supported"
+
+
+class SubscriptionNotFound(ServerError):
+    default_message = "subscription not found"
+
+
+def is_subscribe(method: str) -> bool:
+    return method.endswith(SUBSCRIBE_SUFFIX)
+
+
+def is_unsubscribe(method: str) -> bool:
+    return method.endswith(UNSUBSCRIBE_SUFFIX)
+
+
+def json_type(value: Any) -> str:
+    """A JSON value's type as Go's encoding/json names it in its errors."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def unsubscribe_id(params: Any) -> str:
+    """The subscription id ``*_unsubscribe`` takes, with geth's errors for anything else."""
+    if not isinstance(params, list):
+        raise InvalidParams("non-array args")
+    if len(params) > 1:
+        raise InvalidParams("too many arguments, want at most 1")
+    if not params or params[0] is None:
+        raise InvalidParams("missing value for required argument 0")
+    if not isinstance(params[0], str):
+        raise InvalidArgument(0, f"json: cannot unmarshal {json_type(params[0])} into Go value of type rpc.ID")
+    return params[0]
+
+
+def without_subscriptions(call: Call) -> Call:
+    """``call`` for a transport without notifications (HTTP), as geth answers there: ``*_subscribe`` is
+    "notifications not supported" (-32601) and ``*_unsubscribe`` finds no subscription (-32000)."""
+
+    async def refusing_subscriptions(method: str, params: Any) -> RpcResponse:
+        try:
+            if is_subscribe(method):
+                raise NotificationsUnsupported()
+            if is_unsubscribe(method):
+                unsubscribe_id(params)
+                raise SubscriptionNotFound()
+        except RPCError as exc:
+            return RpcResponse(error=exc.as_error())
+        return await call(method, params)
+
+    return refusing_subscriptions
 
 
 async def _answer_one(message: Any, call: Call) -> dict[str, Any] | None:
@@ -60,6 +133,8 @@ async def _answer_one(message: Any, call: Call) -> dict[str, Any] | None:
     params = message.get("params", [])
     if not isinstance(params, list | dict):
         return _error(request_id, INVALID_REQUEST, 'invalid request: "params" must be an array or an object')
+    if is_notification and is_subscribe(method):
+        return None  # geth: a subscription needs an id to report to, and a notification gets no answer
     try:
         response = await call(method, params)
     except trio.TooSlowError:
@@ -72,7 +147,7 @@ async def _answer_one(message: Any, call: Call) -> dict[str, Any] | None:
 
 
 async def handle_body(body: bytes, call: Call, limits: ServerLimits) -> bytes | None:
-    """The HTTP response body for a JSON-RPC request body (None when only notifications were sent)."""
+    """The response body for a JSON-RPC request body or message (None when only notifications were sent)."""
     try:
         message = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -162,6 +237,34 @@ async def _serve_connection(stream: trio.SocketStream, call: Call, limits: Serve
         connection.start_next_cycle()
 
 
+ConnectionHandler = Callable[[trio.SocketStream], Awaitable[None]]
+
+
+async def serve_tcp(
+    handle: ConnectionHandler,
+    host: str,
+    port: int,
+    scheme: str,
+    connection_errors: tuple[type[Exception], ...],
+    task_status: Any = trio.TASK_STATUS_IGNORED,
+) -> None:
+    """Run ``handle`` for each connection to host:port until cancelled; ``connection_errors`` end a
+    connection quietly (logged at debug), and the stream is closed whatever happens."""
+
+    async def on_connection(stream: trio.SocketStream) -> None:
+        try:
+            await handle(stream)
+        except connection_errors as exc:
+            logger.debug("%s connection dropped: %s", scheme, exc)
+        finally:
+            await stream.aclose()
+
+    listeners = await trio.open_tcp_listeners(port, host=host)
+    logger.info("%s JSON-RPC server started on %s://%s:%d", scheme.upper(), scheme, host, port)
+    task_status.started(listeners)
+    await trio.serve_listeners(on_connection, listeners)
+
+
 async def serve_http(
     call: Call,
     host: str,
@@ -169,17 +272,11 @@ async def serve_http(
     limits: ServerLimits,
     task_status: Any = trio.TASK_STATUS_IGNORED,
 ) -> None:
-    """Serve JSON-RPC on host:port until cancelled."""
+    """Serve JSON-RPC over HTTP on host:port until cancelled."""
+    call = without_subscriptions(call)
 
-    async def on_connection(stream: trio.SocketStream) -> None:
-        try:
-            await _serve_connection(stream, call, limits)
-        except (h11.RemoteProtocolError, trio.BrokenResourceError, trio.TooSlowError, ValueError) as exc:
-            logger.debug("HTTP connection dropped: %s", exc)
-        finally:
-            await stream.aclose()
+    async def serve(stream: trio.SocketStream) -> None:
+        await _serve_connection(stream, call, limits)
 
-    listeners = await trio.open_tcp_listeners(port, host=host)
-    logger.info("HTTP JSON-RPC server started on http://%s:%d", host, port)
-    task_status.started(listeners)
-    await trio.serve_listeners(on_connection, listeners)
+    errors = (h11.RemoteProtocolError, trio.BrokenResourceError, trio.TooSlowError, ValueError)
+    await serve_tcp(serve, host, port, "http", errors, task_status=task_status)
