@@ -112,6 +112,7 @@ def _node_config(args: argparse.Namespace) -> "NodeConfig":
         mine=args.mine or args.dev,
         etherbase=args.etherbase,
         block_period=args.dev_period,
+        fork_heights=gwtc_cli.heights_from(args),
         verbosity=args.verbosity,
         log_json=args.log_json,
     )
@@ -174,6 +175,7 @@ def _add_node_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--http.addr", "--http-addr", dest="http_addr", default=DEFAULT_HTTP_ADDR)
     parser.add_argument("--http.port", "--http-port", dest="http_port", type=int, default=DEFAULT_HTTP_PORT)
     parser.add_argument("--ws", action="store_true", help="JSON-RPC over WebSocket too, with eth_subscribe")
+    gwtc_cli.add_height_options(parser)
     parser.add_argument("--ws.addr", "--ws-addr", dest="ws_addr", default=DEFAULT_WS_ADDR)
     parser.add_argument("--ws.port", "--ws-port", dest="ws_port", type=int, default=DEFAULT_WS_PORT)
     parser.add_argument("--mine", action="store_true", help="seal blocks with WPoC")

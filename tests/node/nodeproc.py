@@ -31,12 +31,12 @@ def rpc(url: str, method: str, params: list[Any] | None = None, timeout: float =
 class NodeProcess:
     """A `walton node` subprocess on a data directory and a free port."""
 
-    def __init__(self, datadir: Path, *extra: str) -> None:
+    def __init__(self, datadir: Path, *extra: str, network: tuple[str, ...] = ("--dev",)) -> None:
         self.datadir = datadir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = datadir.parent / f"{datadir.name}-node-{self.port}.log"
-        command = [sys.executable, "-m", "walton.cli", "node", "--dev", "--datadir", str(datadir)]
+        command = [sys.executable, "-m", "walton.cli", "node", *network, "--datadir", str(datadir)]
         command += ["--http.port", str(self.port), *extra]
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -191,7 +191,7 @@ async def run(config: NodeConfig) -> None:
     store = RocksDB(config.chaindata)
     try:
         db = BlockWriteDB(store)
-        opened = open_chain(config.network, db)
+        opened = open_chain(config.network, db, config.fork_heights)
         head = opened.chain.get_canonical_head()
         logger.info(
             "%s chain network=%s chainid=%d head=%d hash=%s datadir=%s",

@@ -6,6 +6,7 @@ from eth.abc import AtomicDatabaseAPI, ChainAPI
 from eth.db.chain import ChainDB
 from eth.exceptions import CanonicalHeadNotFound
 
+from walton.consensus.forks import MAINNET_FORK_HEIGHTS, WaltonForkHeights
 from walton.node.backend import NetworkInfo
 from walton.vm.networks import load_network
 from walton.vm.networks.dev import DEV_CHAIN_ID, DevChain, build_dev_chain
@@ -28,13 +29,13 @@ def has_chain(db: AtomicDatabaseAPI) -> bool:
     return True
 
 
-def open_chain(network: str, db: AtomicDatabaseAPI) -> OpenedChain:
+def open_chain(network: str, db: AtomicDatabaseAPI, heights: WaltonForkHeights = MAINNET_FORK_HEIGHTS) -> OpenedChain:
     """The chain of ``network`` (``dev``, a built-in Gwtc network such as ``mainnet``, or a Gwtc
-    genesis.json path) in ``db``: created from genesis when the database is empty."""
+    genesis.json path, with Gwtc's fork ``heights``) in ``db``: created from genesis when the database is empty."""
     created = not has_chain(db)
     if network == "dev":
         chain = build_dev_chain(db) if created else DevChain(db)
         return OpenedChain(chain, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID), created, can_mine=True)
-    gwtc_network = load_network(network)
+    gwtc_network = load_network(network, heights)
     info = NetworkInfo(gwtc_network.name, gwtc_network.chain_id, gwtc_network.network_id)
     return OpenedChain(gwtc_network.open_chain(db), info, created, can_mine=False)

@@ -5,6 +5,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from walton.consensus.forks import MAINNET_FORK_HEIGHTS, WaltonForkHeights
+
 DEFAULT_HTTP_ADDR = "127.0.0.1"
 DEFAULT_HTTP_PORT = 8545
 DEFAULT_WS_ADDR = "127.0.0.1"
@@ -42,6 +44,8 @@ class NodeConfig:
     log_json: bool = False
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     max_batch: int = DEFAULT_MAX_BATCH
+    # Gwtc's HardForkV1/V2/V3 heights and V2 difficulty, for Gwtc networks (genesis files of test chains).
+    fork_heights: WaltonForkHeights = MAINNET_FORK_HEIGHTS
     ws: bool = False  # JSON-RPC over WebSocket too, with eth_subscribe
     ws_addr: str = DEFAULT_WS_ADDR
     ws_port: int = DEFAULT_WS_PORT
