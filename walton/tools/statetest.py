@@ -33,7 +33,6 @@ from walton.vm.validation import decode_transaction
 VMClass = type[VirtualMachineAPI]
 
 
-
 @dataclass(frozen=True)
 class StateTestCase:
     """One post-state entry of a state test: a fork and a (data, gas, value) index."""
