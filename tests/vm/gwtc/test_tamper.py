@@ -67,7 +67,7 @@ def tamper_header(block: BlockAPI, **changes: Any) -> BlockAPI:
 @pytest.mark.parametrize(("name", "number"), [(PREV1, 5), (PHASES, 30), (POSTV3, 5)], ids=["preV1", "V1", "V3"])
 def test_wrong_nonce(name: str, number: int) -> None:
     if needs(name):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(name, number)
     wrong = tamper_header(block, nonce=(int.from_bytes(block.header.nonce, "big") ^ 1).to_bytes(8, "big"))
     rejected(chain, wrong, "seal", "invalid proof-of-work")
@@ -76,7 +76,7 @@ def test_wrong_nonce(name: str, number: int) -> None:
 
 def test_non_zero_mix_hash() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 6)
     rejected(chain, tamper_header(block, mix_hash=b"\x00" * 31 + b"\x01"), "seal", "invalid mix digest")
 
@@ -84,7 +84,7 @@ def test_non_zero_mix_hash() -> None:
 def test_target_of_2_pow_256_or_more_is_refused() -> None:
     """Gwtc crashes on such a header (FullTo32 panics), so no Gwtc node accepted one."""
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 6)
     rejected(chain, tamper_header(block, coin_age=2**220), "seal", "target out of range")
 
@@ -92,7 +92,7 @@ def test_target_of_2_pow_256_or_more_is_refused() -> None:
 def test_v2_lock_block_with_calc_difficulty_consistent_but_other_difficulty() -> None:
     """Block V2 must also carry HardForkV2diff: checked first in VerifySeal, reported as errInvalidDifficulty."""
     if needs(PHASES):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     fixture = chain_fixture(PHASES)
     heights = fixture.heights
     chain, block = prepared(PHASES, heights.v2)
@@ -108,7 +108,7 @@ def test_v2_lock_block_with_calc_difficulty_consistent_but_other_difficulty() ->
 
 def test_v2_lock_value_with_inconsistent_calc_difficulty() -> None:
     if needs(PHASES):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     heights = chain_fixture(PHASES).heights
     chain, block = prepared(PHASES, heights.v2)
     other = tamper_header(block, timestamp=block.header.timestamp + 10)
@@ -118,7 +118,7 @@ def test_v2_lock_value_with_inconsistent_calc_difficulty() -> None:
 def test_unvalidated_coin_age_and_tx_number_are_accepted_after_resealing() -> None:
     """Gwtc validates neither header CoinAge nor TxNumber: a re-sealed block with other values is valid."""
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 4)
     changed = reseal(chain, tamper_header(block, tx_number=block.header.tx_number + 1000))
     assert changed.hash != block.hash
@@ -130,7 +130,7 @@ def test_unvalidated_coin_age_and_tx_number_are_accepted_after_resealing() -> No
 # -- header rules --------------------------------------------------------------------------------------
 def test_wrong_difficulty() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 7)
     error = rejected(chain, tamper_header(block, difficulty=block.header.difficulty + 1), "difficulty", "invalid")
     assert error.reason == f"invalid difficulty: have {block.header.difficulty + 1}, want {block.header.difficulty}"
@@ -148,7 +148,7 @@ def test_wrong_difficulty() -> None:
 )
 def test_gas_limit_out_of_bounds(name: str, number: int, change: Callable[[int], int]) -> None:
     if needs(name):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(name, number)
     parent_gas_limit = chain.get_canonical_head().gas_limit
     gas_limit = change(parent_gas_limit)
@@ -159,7 +159,7 @@ def test_gas_limit_out_of_bounds(name: str, number: int, change: Callable[[int],
 def test_gas_limit_within_bounds_is_valid() -> None:
     """One below the bound is accepted (after re-sealing: the gas limit is sealed)."""
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 3)
     parent = chain.get_canonical_head().gas_limit
     chain.import_block(reseal(chain, tamper_header(block, gas_limit=parent + parent // 2048 - 1)))
@@ -167,14 +167,14 @@ def test_gas_limit_within_bounds_is_valid() -> None:
 
 def test_wrong_parent() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 8)
     rejected(chain, tamper_header(block, parent_hash=keccak(b"no such block")), "parent", "unknown ancestor")
 
 
 def test_timestamp_not_after_parent() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 8)
     parent_time = chain.get_canonical_head().timestamp
     rejected(chain, tamper_header(block, timestamp=parent_time), "timestamp", "timestamp equals parent's")
@@ -182,14 +182,14 @@ def test_timestamp_not_after_parent() -> None:
 
 def test_extra_data_longer_than_32_bytes() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 8)
     rejected(chain, tamper_header(block, extra_data=b"x" * 33), "extra data", "extra-data too long: 33 > 32")
 
 
 def test_wrong_block_number() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 8)
     rejected(chain, tamper_header(block, block_number=9), "number", "invalid block number")
 
@@ -197,7 +197,7 @@ def test_wrong_block_number() -> None:
 # -- body and execution (re-sealed, so only the rule under test breaks) ------------------------------------
 def test_wrong_transaction_root() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 10)
     bad = reseal(chain, tamper_header(block, transaction_root=keccak(b"tampered")))
     rejected(chain, bad, "transaction root", "transaction root hash mismatch")
@@ -205,7 +205,7 @@ def test_wrong_transaction_root() -> None:
 
 def test_wrong_uncle_hash() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 10)
     bad = reseal(chain, tamper_header(block, uncles_hash=keccak(b"tampered")))
     rejected(chain, bad, "uncle hash", "uncle root hash mismatch")
@@ -213,7 +213,7 @@ def test_wrong_uncle_hash() -> None:
 
 def test_wrong_receipt_root() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 10)
     bad = reseal(chain, tamper_header(block, receipt_root=keccak(b"tampered")))
     rejected(chain, bad, "receipt root", "invalid receipt root hash (remote:")
@@ -221,7 +221,7 @@ def test_wrong_receipt_root() -> None:
 
 def test_wrong_gas_used() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 10)
     bad = reseal(chain, tamper_header(block, gas_used=block.header.gas_used + 1))
     rejected(chain, bad, "gas used", "invalid gas used (remote:")
@@ -229,7 +229,7 @@ def test_wrong_gas_used() -> None:
 
 def test_wrong_bloom() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 10)
     bad = reseal(chain, tamper_header(block, bloom=block.header.bloom ^ 1))
     rejected(chain, bad, "bloom", "invalid bloom")
@@ -238,7 +238,7 @@ def test_wrong_bloom() -> None:
 @pytest.mark.parametrize(("name", "number"), [(PREV1, 10), (PHASES, 45)], ids=["preV1", "V2"])
 def test_wrong_state_root(name: str, number: int) -> None:
     if needs(name):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(name, number)
     hint = V2_STATE_ROOT_NONCE if name == PHASES else 0
     bad = reseal(chain, tamper_header(block, state_root=keccak(b"tampered")), start_nonce=hint)
@@ -252,7 +252,7 @@ V2_STATE_ROOT_NONCE = 35375
 def test_changed_timestamp_changes_the_state_root() -> None:
     """Coin age accrues with block time: the same block at another (valid) time has another state root."""
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 10)
     parent = chain.get_canonical_head()
     heights = chain_fixture(PREV1).heights
@@ -271,7 +271,7 @@ def _other_parity(v: int) -> int:
 def test_bad_transaction_signature() -> None:
     """A high-s signature (invalid from Homestead on), with the transaction root fixed and the block re-sealed."""
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     chain, block = prepared(PREV1, 10)
     first = block.transactions[0]
     other_parity = _other_parity(first.v)
@@ -286,7 +286,7 @@ def test_bad_transaction_signature() -> None:
 def test_transaction_for_another_chain_id() -> None:
     """An EIP-155 transaction signed for another chain: Gwtc's ``invalid chain id for signer``."""
     if needs(PHASES):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     fixture = chain_fixture(PHASES)
     number = next(n for n, b in enumerate(fixture.blocks) if b["transactions"] and b["transactions"][0]["protected"])
     chain, block = prepared(PHASES, number)
@@ -303,7 +303,7 @@ def test_transaction_for_another_chain_id() -> None:
 # -- decoding ---------------------------------------------------------------------------------------------
 def test_malformed_block_rlp() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     fixture = chain_fixture(PREV1)
     raw = fixture.raw_blocks[4]
     with pytest.raises(RLPDecodeError):
@@ -314,7 +314,7 @@ def test_malformed_block_rlp() -> None:
 
 def test_block_with_ethereum_15_field_header() -> None:
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     fixture = chain_fixture(PREV1)
     header, transactions, uncles = rlp.decode(fixture.raw_blocks[4])
     ethereum = header[:7] + header[8:16]
@@ -329,7 +329,7 @@ def test_block_rejected_is_a_validation_error() -> None:
 def test_transaction_field_encoded_as_a_list_is_refused() -> None:
     """pyrlp would read an empty list as the integer 0; Go's decoder refuses it."""
     if needs(PREV1):
-        pytest.skip("shared chain absent")
+        pytest.skip("shared chain absent: set WALTON_FIXTURES to the shared fixtures folder")
     fixture = chain_fixture(PREV1)
     header, transactions, uncles = rlp.decode(fixture.raw_blocks[4])
     broken = [[], *transactions[0][1:]]
