@@ -27,11 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import rlp
 from eth.abc import BlockAPI, BlockHeaderAPI
 from eth.db.atomic import AtomicDB
+from eth_typing import BlockNumber
 from eth_utils import ValidationError, decode_hex, to_checksum_address
 
 from walton.consensus.forks import MAINNET_FORK_HEIGHTS, WaltonForkHeights
+from walton.node.chains import open_chain
 from walton.node.config import chaindata_path
 from walton.node.db import BlockWriteDB
 from walton.vm.forks.gwtc.chain import BlockRejected, GwtcChain
@@ -61,7 +64,9 @@ def head_json(header: BlockHeaderAPI) -> dict[str, Any]:
 # -- options ----------------------------------------------------------------------------------------
 def add_network_options(parser: argparse.ArgumentParser, required: bool = True) -> None:
     source = parser.add_mutually_exclusive_group(required=required)
-    source.add_argument("--network", metavar="NAME", help=f"a built-in network ({', '.join(network_names())})")
+    source.add_argument(
+        "--network", metavar="NAME", help=f"a built-in network ({', '.join(['dev', *network_names()])})"
+    )
     source.add_argument("--genesis", metavar="GENESIS.json", type=Path, help="a Gwtc genesis file (gwtc init format)")
     add_height_options(parser)
     parser.add_argument("--networkid", type=int, metavar="ID", help="network id (default: the chain id)")
@@ -246,8 +251,54 @@ def _report_failure(outcome: ImportOutcome, out: TextIO, err: TextIO) -> None:
     )
 
 
+# -- the dev network (IoT fork): the same commands on plain RLP blocks --------------------------------
+def _dev_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Import RLP blocks (genesis first) into a dev-network data directory, one atomic write per block."""
+    items = list(split_rlp_stream(args.file.read_bytes()))
+    with open_database(args.datadir) as db:
+        chain = open_chain("dev", db).chain
+        for index, raw in enumerate(items):
+            number = index
+            try:
+                block_class = chain.get_vm_class_for_block_number(BlockNumber(index)).get_block_class()
+                block = rlp.decode(raw, sedes=block_class)
+                number = block.number
+                if number == 0:
+                    if block.hash != chain.get_canonical_block_hash(BlockNumber(0)):
+                        raise ValidationError("genesis block mismatch: the file is not of the dev network")
+                elif not _is_canonical(chain.chaindb, block):
+                    with db.block_write():
+                        chain.import_block(block)
+            except (rlp.DecodingError, rlp.DeserializationError, ValidationError) as exc:
+                print(f"walton import: bad block {number}: {exc}", file=err)
+                print(
+                    json.dumps({"error": str(exc), "number": number, "head": head_json(chain.get_canonical_head())}),
+                    file=out,
+                )
+                return EXIT_BAD_BLOCK
+        print(json.dumps(head_json(chain.get_canonical_head())), file=out)
+    return EXIT_OK
+
+
+def _dev_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.datadir is None or len(args.paths) != 1:
+        print("walton export --network dev: give --datadir DIR and OUT.rlp", file=err)
+        return EXIT_USAGE
+    target = Path(args.paths[0])
+    with open_database(args.datadir) as db:
+        chain = open_chain("dev", db).chain
+        head = chain.get_canonical_head()
+        with target.open("wb") as handle:
+            for number in range(head.block_number + 1):
+                handle.write(rlp.encode(chain.get_canonical_block_by_number(BlockNumber(number))))
+        print(json.dumps({"blocks": head.block_number + 1, "file": str(target), **head_json(head)}), file=out)
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
+    if args.network == "dev":
+        return _dev_import(args, out, err)
     network = network_from(args)
     addresses = [_parse_address(text) for text in args.account or ()]
     with open_database(args.datadir) as db:
@@ -290,6 +341,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO | None = None, err: TextIO 
     if len(args.paths) > 2:
         print(f"walton export: too many arguments: {' '.join(args.paths)}", file=err)
         return EXIT_USAGE
+    if args.network == "dev":
+        return _dev_export(args, out, err)
     network = network_from(args)
     if len(args.paths) == 2:
         source, target = Path(args.paths[0]), Path(args.paths[1])
