@@ -128,15 +128,20 @@ def _msm(
     computation.output = _encode_point(point_class.multiexp_unchecked(points, scalars))
 
 
+def _add(computation: ComputationAPI, point_class: type[Point], point_length: int, gas: int, name: str) -> None:
+    """The sum of two points of one group; no subgroup check (EIP-2537 asks none for addition)."""
+    data = computation.msg.data_as_bytes
+    if len(data) != 2 * point_length:
+        raise VMError(f"{name} input must be {2 * point_length} bytes")
+    computation.consume_gas(gas, reason=f"{name} gas")
+    p1 = _decode_point(point_class, data[:point_length], subgroup_check=False)
+    p2 = _decode_point(point_class, data[point_length:], subgroup_check=False)
+    computation.output = _encode_point(p1 + p2)
+
+
 def bls12_g1_add(computation: ComputationAPI) -> ComputationAPI:
     """0x0b: the sum of two G1 points (no subgroup check)."""
-    data = computation.msg.data_as_bytes
-    if len(data) != 2 * G1_LENGTH:
-        raise VMError("BLS12_G1ADD input must be 256 bytes")
-    computation.consume_gas(BLS12_G1_ADD_GAS, reason="BLS12_G1ADD gas")
-    p1 = _decode_point(G1Point, data[:G1_LENGTH], subgroup_check=False)
-    p2 = _decode_point(G1Point, data[G1_LENGTH:], subgroup_check=False)
-    computation.output = _encode_point(p1 + p2)
+    _add(computation, G1Point, G1_LENGTH, BLS12_G1_ADD_GAS, "BLS12_G1ADD")
     return computation
 
 
@@ -148,13 +153,7 @@ def bls12_g1_msm(computation: ComputationAPI) -> ComputationAPI:
 
 def bls12_g2_add(computation: ComputationAPI) -> ComputationAPI:
     """0x0d: the sum of two G2 points (no subgroup check)."""
-    data = computation.msg.data_as_bytes
-    if len(data) != 2 * G2_LENGTH:
-        raise VMError("BLS12_G2ADD input must be 512 bytes")
-    computation.consume_gas(BLS12_G2_ADD_GAS, reason="BLS12_G2ADD gas")
-    p1 = _decode_point(G2Point, data[:G2_LENGTH], subgroup_check=False)
-    p2 = _decode_point(G2Point, data[G2_LENGTH:], subgroup_check=False)
-    computation.output = _encode_point(p1 + p2)
+    _add(computation, G2Point, G2_LENGTH, BLS12_G2_ADD_GAS, "BLS12_G2ADD")
     return computation
 
 
