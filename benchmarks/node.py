@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from eth.consensus.noproof import NoProofConsensus
-from eth.constants import ZERO_ADDRESS
 from eth.db.atomic import AtomicDB
 from eth.db.chain import ChainDB
 from eth_account import Account
@@ -30,9 +29,7 @@ from tests.node.nodeproc import NodeProcess
 from walton.db.rocks import RocksDB
 from walton.node.backend import NetworkInfo, NodeBackend
 from walton.node.db import BlockWriteDB
-from walton.node.filters import FilterManager
 from walton.node.rpc.methods import dispatch
-from walton.node.txpool import TxPool
 from walton.vm.networks.dev import (
     DEV_CHAIN_ID,
     DEV_GENESIS_PARAMS,
@@ -104,7 +101,7 @@ def in_process_backend(datadir: Path) -> tuple[NodeBackend, RocksDB]:
     db = BlockWriteDB(store)
     chain = DevChain(db)
     info = NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID)
-    return NodeBackend(chain, db, info, TxPool(chain), FilterManager(chain), ZERO_ADDRESS), store
+    return NodeBackend.serving(chain, db, info), store
 
 
 def import_rates(datadir: Path, work: Path) -> tuple[float, float, int]:
@@ -124,7 +121,7 @@ def import_rates(datadir: Path, work: Path) -> tuple[float, float, int]:
     db = BlockWriteDB(target)
     chain = build_dev_chain(db)
     info = NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID)
-    backend = NodeBackend(chain, db, info, TxPool(chain), FilterManager(chain), ZERO_ADDRESS)
+    backend = NodeBackend.serving(chain, db, info)
     started = time.perf_counter()
     for block in blocks:
         backend.import_block(block)

@@ -6,8 +6,6 @@ from eth_utils import to_canonical_address
 
 from walton.node.backend import NetworkInfo, NodeBackend
 from walton.node.db import BlockWriteDB
-from walton.node.filters import FilterManager
-from walton.node.txpool import TxPool
 from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
 from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
 
@@ -30,9 +28,7 @@ def mine_branch(length: int, coinbase_index: int, spacing: int) -> list[BlockAPI
 def new_backend() -> tuple[NodeBackend, ChainAPI]:
     db = BlockWriteDB(AtomicDB())
     chain = build_dev_chain(db)
-    backend = NodeBackend(
-        chain, db, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID), TxPool(chain), FilterManager(chain), b"\0" * 20
-    )
+    backend = NodeBackend.serving(chain, db, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID))
     return backend, chain
 
 

@@ -10,20 +10,12 @@ from tests.shared import shared_fixture
 from walton.consensus.forks import WaltonForkHeights
 from walton.node.backend import NetworkInfo, NodeBackend
 from walton.node.db import BlockWriteDB
-from walton.node.filters import FilterManager
 from walton.node.rpc.errors import RPCError
 from walton.node.rpc.methods import dispatch
-from walton.node.txpool import TxPool
 from walton.vm.forks.gwtc.chainfile import decode_block, split_rlp_stream
 from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
 from walton.vm.networks import load_network
 from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
-
-
-def backend_for(chain, db: BlockWriteDB, name: str, chain_id: int) -> NodeBackend:  # type: ignore[no-untyped-def]
-    return NodeBackend(
-        chain, db, NetworkInfo(name, chain_id, chain_id), TxPool(chain), FilterManager(chain), b"\0" * 20
-    )
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +31,7 @@ def gwtc_backend() -> tuple[NodeBackend, dict]:  # type: ignore[type-arg]
     )
     db = BlockWriteDB(AtomicDB())
     chain = network.open_chain(db)
-    backend = backend_for(chain, db, network.name, network.chain_id)
+    backend = NodeBackend.serving(chain, db, NetworkInfo(network.name, network.chain_id, network.chain_id))
     for raw in list(split_rlp_stream((chain_dir / "chain.rlp").read_bytes()))[1:]:
         backend.import_block(decode_block(raw, network.chain_class))
     return backend, summary
@@ -67,7 +59,7 @@ def test_gwtc_seal_report(gwtc_backend: tuple[NodeBackend, dict]) -> None:  # ty
 def test_iot_seal_report_and_no_coin_age() -> None:
     db = BlockWriteDB(AtomicDB())
     chain = build_dev_chain(db)
-    backend = backend_for(chain, db, "dev", DEV_CHAIN_ID)
+    backend = NodeBackend.serving(chain, db, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID))
     miner = bytes.fromhex(dev_accounts()[0].address[2:])
     built = build_block(chain, FixedCandidates(()), miner, chain.get_canonical_head().timestamp + 1)
     seal = find_seal(built.block, coinbase_balance_at_head(chain, miner), 0, 100_000)

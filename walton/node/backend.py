@@ -8,6 +8,7 @@ the filters hear about it. JSON-RPC handlers (``walton.node.rpc.methods``) read 
 from dataclasses import dataclass
 
 from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI
+from eth.constants import ZERO_ADDRESS
 from eth_typing import Address
 
 from walton import __version__
@@ -37,6 +38,11 @@ class NodeBackend:
     coinbase: Address
     mining: bool = False
     client_version: str = CLIENT_VERSION
+
+    @classmethod
+    def serving(cls, chain: ChainAPI, db: BlockWriteDB, network: NetworkInfo) -> "NodeBackend":
+        """A backend with a fresh pool and filters and no miner: to serve or import a chain."""
+        return cls(chain, db, network, TxPool(chain), FilterManager(chain), ZERO_ADDRESS)
 
     def head(self) -> BlockHeaderAPI:
         return self.chain.get_canonical_head()
