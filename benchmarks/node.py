@@ -28,6 +28,7 @@ from eth_typing import BlockNumber
 from tests.node.nodeproc import NodeProcess
 from walton.db.rocks import RocksDB
 from walton.node.backend import NetworkInfo, NodeBackend
+from walton.node.chains import canonical_blocks
 from walton.node.db import BlockWriteDB
 from walton.node.rpc.methods import dispatch
 from walton.vm.networks.dev import (
@@ -107,14 +108,7 @@ def in_process_backend(datadir: Path) -> tuple[NodeBackend, RocksDB]:
 def import_rates(datadir: Path, work: Path) -> tuple[float, float, int]:
     """Blocks/s through the node's import path and through py-evm's plain in-memory import."""
     store = RocksDB(datadir / "chaindata", read_only=True)
-    stored = ChainDB(store)
-    head = stored.get_canonical_head().block_number
-    block_class = DevChain.get_vm_class_for_block_number(BlockNumber(1)).get_block_class()
-    blocks = []
-    for number in range(1, head + 1):
-        header = stored.get_canonical_block_header_by_number(BlockNumber(number))
-        transactions = stored.get_block_transactions(header, block_class.get_transaction_builder())
-        blocks.append(block_class(header, transactions, []))
+    blocks = list(canonical_blocks(ChainDB(store), DevChain))
     store.close()
 
     target = RocksDB(work / "import")

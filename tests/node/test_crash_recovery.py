@@ -23,7 +23,8 @@ from trie import HexaryTrie
 from tests.node.nodeproc import NodeProcess, rpc
 from tests.shared import shared_fixture
 from walton.db.rocks import RocksDB
-from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
+from walton.node.chains import canonical_blocks
+from walton.vm.networks.dev import DEV_CHAIN_ID, DevChain, build_dev_chain, dev_accounts
 
 LONG_RUN = os.environ.get("WALTON_LONG") == "1"
 KILLS = 50 if LONG_RUN else 3
@@ -54,11 +55,8 @@ def replay_into_fresh_chain(datadir: Path) -> tuple[bytes, bytes]:
         head = stored.get_canonical_head()
         fresh = build_dev_chain(AtomicDB())
         assert fresh.get_canonical_head().hash == stored.get_canonical_block_hash(BlockNumber(0))
-        block_class = fresh.get_vm().get_block_class()
-        for number in range(1, head.block_number + 1):
-            header = stored.get_canonical_block_header_by_number(BlockNumber(number))
-            transactions = stored.get_block_transactions(header, block_class.get_transaction_builder())
-            fresh.import_block(block_class(header, transactions, []))
+        for block in canonical_blocks(stored, DevChain):
+            fresh.import_block(block)
         fresh_head = fresh.get_canonical_head()
         assert fresh_head.hash == head.hash
         assert fresh_head.state_root == head.state_root

@@ -1,10 +1,12 @@
 """Opening a node's chain: create it from its network's genesis on first start, reopen it after."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from eth.abc import AtomicDatabaseAPI, ChainAPI
+from eth.abc import AtomicDatabaseAPI, BlockAPI, ChainAPI, ChainDatabaseAPI
 from eth.db.chain import ChainDB
 from eth.exceptions import CanonicalHeadNotFound
+from eth_typing import BlockNumber
 
 from walton.consensus.forks import MAINNET_FORK_HEIGHTS, WaltonForkHeights
 from walton.node.backend import NetworkInfo
@@ -27,6 +29,16 @@ def has_chain(db: AtomicDatabaseAPI) -> bool:
     except CanonicalHeadNotFound:
         return False
     return True
+
+
+def canonical_blocks(chaindb: ChainDatabaseAPI, chain_class: type[ChainAPI], first: int = 1) -> Iterator[BlockAPI]:
+    """Every canonical block from ``first`` to the head, as stored, each with the block class of its fork."""
+    head = chaindb.get_canonical_head().block_number
+    for number in range(first, head + 1):
+        header = chaindb.get_canonical_block_header_by_number(BlockNumber(number))
+        block_class = chain_class.get_vm_class_for_block_number(header.block_number).get_block_class()
+        transactions = chaindb.get_block_transactions(header, block_class.get_transaction_builder())
+        yield block_class(header, transactions, chaindb.get_block_uncles(header.uncles_hash))
 
 
 def open_chain(network: str, db: AtomicDatabaseAPI, heights: WaltonForkHeights = MAINNET_FORK_HEIGHTS) -> OpenedChain:
