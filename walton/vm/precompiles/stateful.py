@@ -72,11 +72,20 @@ class Call:
     def block_number(self) -> int:
         return self.computation.state.block_number
 
+    @property
+    def chain_id(self) -> int:
+        """For signed payloads bound to one chain, so they cannot be replayed on another."""
+        return self.computation.state.execution_context.chain_id
+
     def charge(self, gas: int, reason: str) -> None:
         self.computation.consume_gas(gas, reason=reason)
 
     def load(self, slot: bytes) -> int:
         return self.computation.state.get_storage(self.address, int.from_bytes(slot, "big"))
+
+    def load_from(self, address: Address, slot: bytes) -> int:
+        """Read another precompile's storage (record checks read the device registry's)."""
+        return self.computation.state.get_storage(address, int.from_bytes(slot, "big"))
 
     def store(self, slot: bytes, value: int) -> None:
         state = self.computation.state
