@@ -7,11 +7,14 @@ check defeats are written down in ``docs/hardware.md``.
 
 Record encoding (``OperationRecord.encode``), all integers big-endian, 154-byte fixed body:
 
-    version u8 (=1) | chain_id u64 | tag_id bytes32 | reader_id bytes32 | timestamp u64 (unix seconds)
-    | counter u64 | operation u8 (1 read, 2 write) | data_hash bytes32 | tag_nonce bytes16 | reader_nonce bytes16
+    version u8 (=1) | chain_id u64 | tag_id bytes32 | epc bytes12 (the tag's SGTIN-96) | reader_id bytes32
+    | timestamp u64 (unix seconds) | counter u64 | operation u8 (1 read, 2 write) | data_hash bytes32
+    | tag_nonce bytes16 | reader_nonce bytes16
 
 followed by ``tag_sig_len u8 | tag_signature | reader_sig_len u8 | reader_signature``, each length 64
-(P-256) or 65 (secp256k1), so a whole record is 284 to 286 bytes. The tag signs
+(P-256) or 65 (secp256k1), so a whole record is 296 to 298 bytes. The EPC rides in every record, signed
+by the tag, so ``walton trace EPC`` finds a tag's records from the logs (and notices two keys claiming
+one EPC, a cloned tag). The tag signs
 ``keccak256("WALTON-RFID-TAG-v1" || body)``, the reader ``keccak256("WALTON-RFID-READER-v1" || body)``:
 the chain id inside the body stops cross-chain replay, the two domains stop one signature being
 passed off as the other party's.
@@ -27,7 +30,8 @@ from walton.hardware.identity import SIGNATURE_LENGTHS, DeviceKey, KeyType, devi
 
 RECORD_VERSION = 1
 NONCE_LENGTH = 16
-BODY_LENGTH = 1 + 8 + 32 + 32 + 8 + 8 + 1 + 32 + NONCE_LENGTH + NONCE_LENGTH
+EPC_LENGTH = 12
+BODY_LENGTH = 1 + 8 + 32 + EPC_LENGTH + 32 + 8 + 8 + 1 + 32 + NONCE_LENGTH + NONCE_LENGTH
 MIN_RECORD_LENGTH = BODY_LENGTH + 2 + 64 + 64
 MAX_RECORD_LENGTH = BODY_LENGTH + 2 + 65 + 65
 TAG_DOMAIN = b"WALTON-RFID-TAG-v1"
@@ -65,6 +69,7 @@ class OperationRecord:
 
     chain_id: int
     tag_id: bytes
+    epc: bytes
     reader_id: bytes
     timestamp: int
     counter: int
@@ -84,6 +89,7 @@ class OperationRecord:
                 bytes([RECORD_VERSION]),
                 _u64("chain_id", self.chain_id),
                 _fixed("tag_id", self.tag_id, 32),
+                _fixed("epc", self.epc, EPC_LENGTH),
                 _fixed("reader_id", self.reader_id, 32),
                 _u64("timestamp", self.timestamp),
                 _u64("counter", self.counter),
@@ -123,10 +129,10 @@ class OperationRecord:
             raise ValueError(f"unknown operation record version {data[0]}")
         fields = []
         offset = 1
-        for width in (8, 32, 32, 8, 8, 1, 32, NONCE_LENGTH, NONCE_LENGTH):
+        for width in (8, 32, EPC_LENGTH, 32, 8, 8, 1, 32, NONCE_LENGTH, NONCE_LENGTH):
             fields.append(data[offset : offset + width])
             offset += width
-        chain_id, tag_id, reader_id, timestamp, counter, operation, data_hash, tag_nonce, reader_nonce = fields
+        chain_id, tag_id, epc, reader_id, timestamp, counter, operation, data_hash, tag_nonce, reader_nonce = fields
         if operation[0] not in (Operation.READ, Operation.WRITE):
             raise ValueError(f"operation must be 1 (read) or 2 (write), got {operation[0]}")
         signatures = []
@@ -141,6 +147,7 @@ class OperationRecord:
         return cls(
             chain_id=int.from_bytes(chain_id, "big"),
             tag_id=tag_id,
+            epc=epc,
             reader_id=reader_id,
             timestamp=int.from_bytes(timestamp, "big"),
             counter=int.from_bytes(counter, "big"),
@@ -155,19 +162,10 @@ class OperationRecord:
     def signatures_valid(
         self, tag_key_type: int, tag_public_key: bytes, reader_key_type: int, reader_public_key: bytes
     ) -> bool:
-        """Both signatures check against the given keys, and the keys are the ones the ids name."""
-        try:
-            ids_match = (
-                device_id(tag_key_type, tag_public_key) == self.tag_id
-                and device_id(reader_key_type, reader_public_key) == self.reader_id
-            )
-        except ValueError:
-            return False
-        return (
-            ids_match
-            and verify_signature(tag_key_type, tag_public_key, self.tag_digest(), self.tag_signature)
-            and verify_signature(reader_key_type, reader_public_key, self.reader_digest(), self.reader_signature)
-        )
+        """Both signatures check against the given keys (the ones the registry holds for the two ids)."""
+        return verify_signature(
+            tag_key_type, tag_public_key, self.tag_digest(), self.tag_signature
+        ) and verify_signature(reader_key_type, reader_public_key, self.reader_digest(), self.reader_signature)
 
 
 @dataclass(frozen=True)
@@ -226,6 +224,7 @@ class TagChallenge:
     """Message 2, tag to reader: who the tag is, its fresh nonce and the counter the operation will carry."""
 
     tag_id: bytes
+    epc: bytes
     tag_key_type: KeyType
     tag_public_key: bytes
     tag_nonce: bytes
@@ -247,17 +246,19 @@ class Tag:
     """A tag: its key, EPC, memory, monotonic counter, and the public key of the owner who issues passes."""
 
     key: DeviceKey
-    epc: str
+    epc: bytes
     issuer_key_type: KeyType
     issuer_public_key: bytes
     chain_id: int
     memory: bytes = b""
     counter: int = 0
+    tag_id: bytes = b""
     _pending: tuple[ReaderHello, bytes] | None = field(default=None, repr=False)
 
-    @property
-    def tag_id(self) -> bytes:
-        return self.key.device_id
+    def __post_init__(self) -> None:
+        """The id defaults to the one the first key gives; a tag whose key was rotated keeps its old id."""
+        _fixed("epc", self.epc, EPC_LENGTH)
+        self.tag_id = self.tag_id or self.key.device_id
 
     def challenge(self, hello: ReaderHello, now: int) -> TagChallenge:
         """Step 2: check the Access-Pass (owner's signature, this chain, not expired), answer with a nonce."""
@@ -276,7 +277,7 @@ class Tag:
             raise ProtocolError("access pass has expired")
         tag_nonce = os.urandom(NONCE_LENGTH)
         self._pending = (hello, tag_nonce)
-        return TagChallenge(self.tag_id, self.key.key_type, self.key.public_key, tag_nonce, self.counter + 1)
+        return TagChallenge(self.tag_id, self.epc, self.key.key_type, self.key.public_key, tag_nonce, self.counter + 1)
 
     def perform(self, request: OperationRequest) -> tuple[bytes, OperationRecord]:
         """Step 4: check the reader's key proof over this session's nonces, do the operation, sign the record.
@@ -298,6 +299,7 @@ class Tag:
         unsigned = OperationRecord(
             chain_id=self.chain_id,
             tag_id=self.tag_id,
+            epc=self.epc,
             reader_id=access_pass.reader_id,
             timestamp=request.timestamp,
             counter=self.counter,
@@ -333,8 +335,6 @@ class Reader:
         """Step 3: sign the tag's fresh nonce (with ours) to prove we hold the pass key."""
         if self._session is None:
             raise ProtocolError("no session: call hello() first")
-        if device_id(challenge.tag_key_type, challenge.tag_public_key) != challenge.tag_id:
-            raise ProtocolError("tag's public key does not match its id")
         reader_nonce = self._session[0]
         self._session = (reader_nonce, challenge)
         digest = auth_digest(
@@ -350,16 +350,20 @@ class Reader:
         """Step 5: check the tag's signature, nonces, counter and data hash, then add the reader's signature.
 
         ``expected_key`` is the tag key the reader trusts (from the registry); without it the key the tag
-        presented in step 2 is used, which only proves the tag holds that key.
+        presented in step 2 is used, and must be the one the tag id was derived from.
         """
         session, self._session = self._session, None
         challenge = session[1] if session is not None else None
         if session is None or challenge is None:
             raise ProtocolError("no challenge received in this session")
         reader_nonce = session[0]
-        key_type, public_key = expected_key or (challenge.tag_key_type, challenge.tag_public_key)
-        if record.tag_id != challenge.tag_id or record.reader_id != self.reader_id:
-            raise ProtocolError("record names another tag or reader")
+        if expected_key is None:
+            expected_key = (challenge.tag_key_type, challenge.tag_public_key)
+            if device_id(*expected_key) != challenge.tag_id:
+                raise ProtocolError("tag's public key does not match its id")
+        key_type, public_key = expected_key
+        if record.tag_id != challenge.tag_id or record.epc != challenge.epc or record.reader_id != self.reader_id:
+            raise ProtocolError("record names another tag, EPC or reader")
         if record.tag_nonce != challenge.tag_nonce or record.reader_nonce != reader_nonce:
             raise ProtocolError("record does not carry this session's nonces")
         if record.counter != challenge.counter:
