@@ -20,7 +20,7 @@ def _parse(uri: str) -> SGTIN:
         if uri.startswith("urn:epc:tag:"):
             return SGTIN.from_tag_uri(uri)
         return SGTIN(uri)
-    except (ConvertException, ValueError, IndexError) as error:
+    except (ConvertException, ValueError, IndexError, KeyError) as error:
         raise ValueError(f"not an SGTIN URI: {uri!r} ({error})") from None
 
 
@@ -37,7 +37,9 @@ def sgtin96_hex(uri: str, filter_value: int = 1) -> str:
     if uri.startswith("urn:epc:tag:"):
         filter_value = int(uri.split(":")[4].split(".")[0])
     try:
-        return sgtin.hex(binary_coding_scheme=SGTIN96, filter_value=SGTINFilterValue(str(filter_value))).upper()
+        filter_enum = SGTINFilterValue(str(filter_value))
+        sgtin.tag_uri(binary_coding_scheme=SGTIN96, filter_value=filter_enum)  # checks the serial fits 38 bits
+        return sgtin.hex(binary_coding_scheme=SGTIN96, filter_value=filter_enum).upper()
     except (ConvertException, ValueError) as error:
         raise ValueError(f"{uri!r} has no SGTIN-96 encoding: {error}") from None
 
@@ -58,7 +60,7 @@ def _from_hex(hex_epc: str) -> tuple[str, str]:
     try:
         bytes.fromhex(hex_epc)
         sgtin = SGTIN.from_hex(hex_epc.upper())
-    except (ConvertException, ValueError, IndexError) as error:
+    except (ConvertException, ValueError, IndexError, KeyError) as error:
         raise ValueError(f"not an SGTIN-96: {hex_epc!r} ({error})") from None
     filter_value = SGTINFilterValue(str(int(bytes.fromhex(hex_epc)[1] >> 5)))
     return sgtin.epc_uri, sgtin.tag_uri(binary_coding_scheme=SGTIN96, filter_value=filter_value)
@@ -73,7 +75,7 @@ def digital_link(uri: str) -> str:
     if uri.startswith("urn:epc:id:sgln:"):
         try:
             sgln = SGLN(uri)
-        except (ConvertException, ValueError, IndexError) as error:
+        except (ConvertException, ValueError, IndexError, KeyError) as error:
             raise ValueError(f"not an SGLN URI: {uri!r} ({error})") from None
         gln = sgln.gs1_key()
         extension = uri.split(":", 4)[4].split(".", 2)[2]

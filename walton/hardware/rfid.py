@@ -20,6 +20,7 @@ the chain id inside the body stops cross-chain replay, the two domains stop one 
 passed off as the other party's.
 """
 
+import itertools
 import os
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
@@ -383,3 +384,15 @@ def run_operation(
     request = reader.request(challenge, operation, timestamp, data)
     result, half_signed = tag.perform(request)
     return result, reader.countersign(result, half_signed)
+
+
+def history_problems(records: list[OperationRecord]) -> list[str]:
+    """What is wrong with one tag's records in the order the chain holds them: a counter that does not rise
+    (a replayed or re-ordered record), or a record of another tag mixed in. Empty when the history is sound."""
+    problems = []
+    for previous, record in itertools.pairwise(records):
+        if record.tag_id != previous.tag_id:
+            problems.append(f"record of tag 0x{record.tag_id.hex()} in the history of 0x{previous.tag_id.hex()}")
+        elif record.counter <= previous.counter:
+            problems.append(f"counter {record.counter} follows {previous.counter}: replayed or re-ordered")
+    return problems
