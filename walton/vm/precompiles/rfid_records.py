@@ -10,9 +10,10 @@ only when every check holds, each refusal reverting with its reason:
   is refused);
 - the record's timestamp is within ``TIME_WINDOW`` seconds of the block's timestamp.
 
-Accepted records raise the tag's counter and log ``OperationRecorded`` with the tag and reader ids
-as topics (``walton trace`` filters on the tag) and the whole record in the data, so anyone can
-re-check both signatures from the log alone.
+Accepted records raise the tag's counter and log ``OperationRecorded`` with the tag id, the reader
+id and the tag's EPC (SGTIN-96, 12 bytes, left-aligned in its topic) as topics, so ``walton trace``
+filters on either the tag or its EPC, and the whole record in the data, so anyone can re-check both
+signatures from the log alone.
 """
 
 from typing import Any
@@ -35,9 +36,9 @@ RFID_RECORDS_ADDRESS = 0x102
 TIME_WINDOW = 600
 
 OperationRecorded = Event(
-    "OperationRecorded(bytes32 tag, bytes32 reader, uint64 counter, uint64 timestamp, bytes32 dataHash,"
-    " uint8 operation, bytes record)",
-    indexed=2,
+    "OperationRecorded(bytes32 tag, bytes32 reader, bytes12 epc, uint64 counter, uint64 timestamp,"
+    " bytes32 dataHash, uint8 operation, bytes record)",
+    indexed=3,
 )
 
 
@@ -74,6 +75,7 @@ def _record_operation(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]
         OperationRecorded,
         record.tag_id,
         record.reader_id,
+        record.epc,
         record.counter,
         record.timestamp,
         record.data_hash,
@@ -96,7 +98,7 @@ RFID_RECORDS = StatefulPrecompile(
     [
         Function(
             "recordOperation(bytes record)",
-            gas=7 * SLOT_READ_GAS + SLOT_NEW_GAS + log_gas(3, _LOG_DATA_BYTES),
+            gas=7 * SLOT_READ_GAS + SLOT_NEW_GAS + log_gas(4, _LOG_DATA_BYTES),
             handler=_record_operation,
             mutates=True,
             gas_per_word=INPUT_WORD_GAS,
