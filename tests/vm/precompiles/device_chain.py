@@ -36,6 +36,7 @@ def calldata(precompile: StatefulPrecompile, name: str, *values: Any) -> bytes:
 class Outcome:
     receipt: Any
     computation: Any
+    transaction_gas: int  # the receipt's gas is the block's running total
 
     @property
     def ok(self) -> bool:
@@ -71,8 +72,9 @@ class DeviceChain:
         transaction = vm.create_unsigned_transaction(
             nonce=nonce, gas_price=10**10, gas=gas, to=to, value=0, data=data
         ).as_signed_transaction(key, chain_id=DEV_CHAIN_ID)
+        before = self.chain.header.gas_used
         _, receipt, computation = self.chain.apply_transaction(transaction)
-        return Outcome(receipt, computation)
+        return Outcome(receipt, computation, receipt.gas_used - before)
 
     def view(self, precompile: StatefulPrecompile, name: str, *values: Any) -> tuple[Any, ...]:
         function = next(function for function in precompile.functions.values() if function.name == name)

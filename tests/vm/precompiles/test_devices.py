@@ -2,9 +2,13 @@
 
 import os
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from eth_abi import encode
+from eth_utils import to_checksum_address
+from hexbytes import HexBytes
+from web3 import Web3
 
 from tests.vm.precompiles.device_chain import (
     EPC,
@@ -15,7 +19,7 @@ from tests.vm.precompiles.device_chain import (
     signed_record,
     stamp_arguments,
 )
-from walton.hardware.gateway import inclusion_proof
+from walton.hardware.gateway import batch_digest, inclusion_proof
 from walton.hardware.identity import DeviceKey, KeyType
 from walton.vm.networks.dev import DEV_CHAIN_ID
 from walton.vm.precompiles.device_registry import (
@@ -305,8 +309,6 @@ def test_same_root_is_recorded_once(chain: DeviceChain) -> None:
     arguments, _ = batch_arguments(gateway, sensor, sequence=1, count=2)
     assert chain.send(GATEWAY_BATCHES, "recordBatch", *arguments).ok
     gateway_id, _, root, count, manifest, _ = arguments
-    from walton.hardware.gateway import batch_digest
-
     signature = gateway.sign(batch_digest(gateway_id, 2, root, count, manifest, DEV_CHAIN_ID))
     outcome = chain.send(GATEWAY_BATCHES, "recordBatch", gateway_id, 2, root, count, manifest, signature)
     assert "already recorded" in outcome.reason
@@ -319,3 +321,55 @@ def test_unknown_selectors_and_short_input_revert_with_reasons(chain: DeviceChai
             assert "unknown function selector" in outcome.reason
         malformed = chain.send_data(precompile.address, next(iter(precompile.functions)) + b"\x00" * 7)
         assert "malformed arguments" in malformed.reason
+
+
+def _web3_log(log: Any) -> dict[str, Any]:
+    """A py-evm log entry in the shape web3.py gets from eth_getLogs."""
+    return {
+        "address": to_checksum_address(log.address),
+        "topics": [HexBytes(topic.to_bytes(32, "big")) for topic in log.topics],
+        "data": HexBytes(log.data),
+        "blockNumber": 1,
+        "blockHash": HexBytes(bytes(32)),
+        "transactionHash": HexBytes(bytes(32)),
+        "transactionIndex": 0,
+        "logIndex": 0,
+        "removed": False,
+    }
+
+
+def test_web3_decodes_every_event_with_the_published_abi(chain: DeviceChain) -> None:
+    w3 = Web3()
+    tag, reader = DeviceKey.generate(KeyType.P256), DeviceKey.generate(KeyType.SECP256K1)
+    registered = chain.register(tag)
+    chain.register(reader)
+    registry = w3.eth.contract(address=to_checksum_address(DEVICE_REGISTRY.address), abi=DEVICE_REGISTRY.abi())
+    event = registry.events.DeviceRegistered().process_log(_web3_log(registered.receipt.logs[0]))
+    assert event["args"]["device"] == tag.device_id and event["args"]["publicKey"] == tag.public_key
+
+    record = signed_record(tag, reader, 1, chain.timestamp)
+    recorded = chain.send(RFID_RECORDS, "recordOperation", record.encode())
+    records = w3.eth.contract(address=to_checksum_address(RFID_RECORDS.address), abi=RFID_RECORDS.abi())
+    args = records.events.OperationRecorded().process_log(_web3_log(recorded.receipt.logs[0]))["args"]
+    assert (args["tag"], args["reader"], args["epc"], args["counter"]) == (tag.device_id, reader.device_id, EPC, 1)
+    assert args["record"] == record.encode()
+    # web3's own calldata encoding reaches the precompile unchanged.
+    data = records.encode_abi("recordOperation", [signed_record(tag, reader, 2, chain.timestamp).encode()])
+    assert chain.send_data(RFID_RECORDS.address, HexBytes(data)).ok
+
+    stamps = w3.eth.contract(address=to_checksum_address(SENSOR_STAMPS.address), abi=SENSOR_STAMPS.abi())
+    arguments = stamp_arguments(reader, 1, 5)
+    stamped = chain.send(SENSOR_STAMPS, "recordStamp", *arguments)
+    args = stamps.events.StampRecorded().process_log(_web3_log(stamped.receipt.logs[0]))["args"]
+    assert (args["device"], args["stamp"], args["sequence"], args["signature"]) == (
+        arguments[0],
+        arguments[3],
+        1,
+        arguments[4],
+    )
+
+    batches = w3.eth.contract(address=to_checksum_address(GATEWAY_BATCHES.address), abi=GATEWAY_BATCHES.abi())
+    batch, _ = batch_arguments(tag, reader, 1, 4, first_sequence=10)
+    recorded_batch = chain.send(GATEWAY_BATCHES, "recordBatch", *batch)
+    args = batches.events.BatchRecorded().process_log(_web3_log(recorded_batch.receipt.logs[0]))["args"]
+    assert (args["gateway"], args["root"], args["count"]) == (tag.device_id, batch[2], 4)
