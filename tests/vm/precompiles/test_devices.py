@@ -373,3 +373,10 @@ def test_web3_decodes_every_event_with_the_published_abi(chain: DeviceChain) -> 
     recorded_batch = chain.send(GATEWAY_BATCHES, "recordBatch", *batch)
     args = batches.events.BatchRecorded().process_log(_web3_log(recorded_batch.receipt.logs[0]))["args"]
     assert (args["gateway"], args["root"], args["count"]) == (tag.device_id, batch[2], 4)
+
+
+def test_verdict_views_answer_false_for_arguments_that_do_not_decode(chain: DeviceChain) -> None:
+    for precompile, name in ((GATEWAY_BATCHES, "verifyInclusion"), (DEVICE_REGISTRY, "isActive")):
+        for tail in (b"", b"\x01" * 7, encode(["uint256", "uint256"], [1, 2**200])):
+            computation = chain.message(precompile.address, selector(precompile, name) + tail, is_static=True)
+            assert computation.is_success and computation.output == encode(["bool"], [False])

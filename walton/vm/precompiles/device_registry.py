@@ -215,7 +215,12 @@ DEVICE_REGISTRY = StatefulPrecompile(
             gas=3 * SLOT_READ_GAS,
             handler=_device_of,
         ),
-        Function("isActive(bytes32 device) returns (bool)", gas=SLOT_READ_GAS, handler=_is_active),
+        Function(
+            "isActive(bytes32 device) returns (bool)",
+            gas=SLOT_READ_GAS,
+            handler=_is_active,
+            malformed_result=(False,),
+        ),
     ],
     [DeviceRegistered, KeyRotated, DeviceRevoked],
 )

@@ -105,6 +105,7 @@ GATEWAY_BATCHES = StatefulPrecompile(
             gas=SLOT_READ_GAS,
             handler=_verify_inclusion,
             gas_per_word=PROOF_WORD_GAS,
+            malformed_result=(False,),
         ),
         Function(
             "batchOf(bytes32 root) returns (bytes32 gateway, uint32 count, uint64 blockNumber)",

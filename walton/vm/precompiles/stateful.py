@@ -110,7 +110,9 @@ class Function:
     """One ABI function: ``Function("isValid(bytes32 device) returns (bool)", gas=..., handler=...)``.
 
     The handler gets the decoded arguments and returns the values of the ``returns`` types.
-    ``mutates`` functions are refused under STATICCALL; only ``payable`` ones accept value.
+    ``mutates`` functions are refused under STATICCALL; only ``payable`` ones accept value. A view
+    that answers a verdict gives ``malformed_result`` (e.g. ``(False,)``) for arguments that do not
+    decode, instead of reverting, so a caller always gets its answer.
     """
 
     def __init__(
@@ -121,6 +123,7 @@ class Function:
         mutates: bool = False,
         payable: bool = False,
         gas_per_word: int = 0,
+        malformed_result: tuple[Any, ...] | None = None,
     ) -> None:
         call, _, returns = declaration.partition(" returns ")
         self.name, self.parameters = parse_declaration(call)
@@ -132,6 +135,7 @@ class Function:
         self.mutates = mutates
         self.payable = payable
         self.gas_per_word = gas_per_word
+        self.malformed_result = malformed_result
 
     def abi(self) -> dict[str, Any]:
         mutability = "payable" if self.payable else "nonpayable" if self.mutates else "view"
@@ -174,8 +178,12 @@ class StatefulPrecompile:
                 kinds = [parameter.type for parameter in function.parameters]
                 arguments = tuple(decode(kinds, bytes(data[4:])))
             except (DecodingError, ValueError, OverflowError) as error:
-                raise PrecompileRevert(f"{self.name}: malformed arguments for {function.signature}: {error}") from None
-            results = function.handler(Call(computation, self.address), arguments)
+                if function.malformed_result is None:
+                    message = f"{self.name}: malformed arguments for {function.signature}: {error}"
+                    raise PrecompileRevert(message) from None
+                results = function.malformed_result
+            else:
+                results = function.handler(Call(computation, self.address), arguments)
             computation.output = encode([parameter.type for parameter in function.returns], list(results))
         except PrecompileRevert as refusal:
             computation.output = revert_data(str(refusal))
