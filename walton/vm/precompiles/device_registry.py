@@ -52,12 +52,13 @@ def log_gas(topics: int, data_bytes: int) -> int:
     return 375 + 375 * topics + 8 * data_bytes
 
 
-DOMAIN = b"walton/device-key-binding/v1"
+KEY_BINDING_DOMAIN = b"WALTON-DEVICE-KEY-BINDING-v1"  # named like the device layer's domains
 
 
 def key_binding_digest(chain_id: int, device: bytes, owner: bytes, key_type: int, public_key: bytes) -> bytes:
     """What a device key signs to be registered or rotated in: binds it to one device, owner and chain."""
-    return keccak(DOMAIN + chain_id.to_bytes(32, "big") + device + owner + key_type.to_bytes(1, "big") + public_key)
+    fields = chain_id.to_bytes(32, "big") + device + owner + key_type.to_bytes(1, "big") + public_key
+    return keccak(KEY_BINDING_DOMAIN + fields)
 
 
 def _record_slot(device: bytes) -> bytes:
