@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from eth_abi import decode
 from eth_account import Account
 from eth_hash.auto import keccak
 from eth_utils import to_checksum_address
@@ -28,7 +29,6 @@ from hexbytes import HexBytes
 from tqdm import tqdm
 from web3 import HTTPProvider, Web3
 from web3.contract import Contract
-from web3.exceptions import ContractLogicError
 from web3.types import RPCEndpoint
 
 from walton.hardware.epc import sgtin96_hex, sgtin96_pure_uri, sgtin_uri
@@ -43,7 +43,7 @@ from walton.hardware.gateway import (
 )
 from walton.hardware.identity import DeviceKey, KeyType, verify_signature
 from walton.hardware.rfid import AccessPass, Operation, OperationRecord, Reader, Tag, history_problems, run_operation
-from walton.hardware.sensor import decode_packet, encode_packet, stamp_digest, stamp_of
+from walton.hardware.sensor import MAX_PACKET_SIZE, decode_packet, encode_packet, stamp_digest, stamp_of
 from walton.vm.precompiles.device_registry import key_binding_digest
 from walton.vm.precompiles.devices import DEVICE_REGISTRY, GATEWAY_BATCHES, RFID_RECORDS, SENSOR_STAMPS
 from walton.vm.precompiles.stateful import StatefulPrecompile
@@ -92,6 +92,7 @@ class ChainClient:
         self._nonce: int | None = None
         self._gas_price: int | None = None
         self._keys: dict[bytes, list[tuple[int, int, bytes]]] = {}
+        self._raw: dict[bytes, bytes] = {}
 
     def _contract(self, precompile: StatefulPrecompile) -> Contract:
         return self.w3.eth.contract(address=to_checksum_address(precompile.address), abi=precompile.abi())
@@ -136,13 +137,17 @@ class ChainClient:
     def send(self, contract_function: Any, gas: int) -> bytes:
         return self.send_all([(contract_function, gas)])[0]
 
-    def batch(self, requests: Sequence[tuple[str, list[Any]]]) -> list[Any]:
-        """One JSON-RPC batch; the results in order, or ChainError naming the first refusal."""
+    def answers(self, requests: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+        """One JSON-RPC batch; the raw answers (``result`` or ``error``) in request order."""
         answers = self.provider.make_batch_request([(RPCEndpoint(m), p) for m, p in requests])
         if not isinstance(answers, list):
             raise ChainError(f"node refused the batch: {answers.get('error')}")
+        return [dict(answer) for answer in sorted(answers, key=lambda a: int(a["id"] or 0))]
+
+    def batch(self, requests: Sequence[tuple[str, list[Any]]]) -> list[Any]:
+        """One JSON-RPC batch; the results in order, or ChainError naming the first refusal."""
         results = []
-        for (method, _), answer in zip(requests, sorted(answers, key=lambda a: int(a["id"] or 0)), strict=True):
+        for (method, _), answer in zip(requests, self.answers(requests), strict=True):
             if "error" in answer:
                 raise ChainError(f"{method} refused: {answer['error'].get('message')}")
             results.append(answer["result"])
@@ -167,18 +172,28 @@ class ChainClient:
                 time.sleep(0.2)
         return [receipts[h] for h in hashes]
 
-    def revert_reason(self, tx_hash: bytes) -> str:
-        """Why a mined transaction failed: the precompile's reason, replayed with eth_call at that block's
-        parent state plus nothing else (good enough for refusals that do not depend on earlier transactions
-        of the same block, and the reason for replays, which do, is repeated at the latest state)."""
-        transaction = self.w3.eth.get_transaction(HexBytes(tx_hash))
-        call = {"from": transaction["from"], "to": transaction["to"], "data": transaction["input"]}
-        for block in ("latest", transaction["blockNumber"] - 1):
-            try:
-                self.w3.eth.call(call, block)  # type: ignore[arg-type]
-            except ContractLogicError as error:
-                return str(error.message or error).removeprefix("execution reverted: ")
-        return "transaction failed without a reason"
+    def revert_reasons(self, hashes: Sequence[bytes]) -> list[str]:
+        """Why mined transactions failed: each replayed with eth_call, first at the latest state (where a
+        replay is still refused for the same reason), then at its block's parent state."""
+        reasons: list[str | None] = [None] * len(hashes)
+        transactions = self.batch([("eth_getTransactionByHash", [_hex(h)]) for h in hashes])
+        for block_of in (lambda tx: "latest", lambda tx: hex(int(tx["blockNumber"], 16) - 1)):
+            pending = [i for i, reason in enumerate(reasons) if reason is None]
+            calls = [
+                ("eth_call", [{k: transactions[i][k] for k in ("from", "to", "input")}, block_of(transactions[i])])
+                for i in pending
+            ]
+            for i, answer in zip(pending, self.answers(calls) if calls else [], strict=True):
+                if "error" in answer:
+                    reasons[i] = str(answer["error"].get("message", "")).removeprefix("execution reverted: ")
+        return [reason or "transaction failed without a reason" for reason in reasons]
+
+    def view(self, contract_function: Any) -> Any:
+        """A view call in one request (web3's ``.call()`` adds validation round trips): the decoded result."""
+        request = {"to": contract_function.address, "data": contract_function._encode_transaction_data()}
+        answer = self.batch([("eth_call", [request, "latest"])])[0]
+        values = decode([output["type"] for output in contract_function.abi["outputs"]], _bytes(answer))
+        return values[0] if len(values) == 1 else values
 
     # -- the off-chain store --------------------------------------------------------------------------
 
@@ -195,8 +210,13 @@ class ChainClient:
         return stamps
 
     def get_raw(self, stamp: bytes) -> bytes | None:
-        answer = self.batch([("walton_getRawData", [_hex(stamp)])])[0]
-        return None if answer is None else _bytes(answer)
+        """Raw data by stamp; data found is kept, as its key is its hash (callers re-check the hash)."""
+        if stamp not in self._raw:
+            answer = self.batch([("walton_getRawData", [_hex(stamp)])])[0]
+            if answer is None:
+                return None
+            self._raw[stamp] = _bytes(answer)
+        return self._raw[stamp]
 
     # -- the registry ---------------------------------------------------------------------------------
 
@@ -236,11 +256,11 @@ def mined_ok(receipt: dict[str, Any]) -> bool:
 
 def failures(client: ChainClient, hashes: Sequence[bytes], receipts: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
     """The failed transactions with their precompile's reasons."""
-    return [
-        {"tx": _hex(tx_hash), "reason": client.revert_reason(tx_hash)}
-        for tx_hash, receipt in zip(hashes, receipts, strict=True)
-        if not mined_ok(receipt)
-    ]
+    failed = [tx_hash for tx_hash, receipt in zip(hashes, receipts, strict=True) if not mined_ok(receipt)]
+    reasons: list[str] = []
+    for chunk in _chunks(failed, RPC_BATCH):
+        reasons += client.revert_reasons(chunk)
+    return [{"tx": _hex(tx_hash), "reason": reason} for tx_hash, reason in zip(failed, reasons, strict=True)]
 
 
 # -- simulation ------------------------------------------------------------------------------------------
@@ -302,7 +322,7 @@ def simulate_sensors(
     count: int,
     devices: int = 4,
     gateway: bool = False,
-    batch_size: int = 500,
+    batch_size: int = 400,
     direct: int = 0,
     quiet: bool = True,
 ) -> SimulationResult:
@@ -343,6 +363,11 @@ def simulate_sensors(
     for batch_number, start in enumerate(range(0, len(batched_entries), batch_size), start=1):
         chunk = batched_entries[start : start + batch_size]
         manifest = encode_manifest(chunk)
+        if len(manifest) > MAX_PACKET_SIZE:
+            raise ValueError(
+                f"a manifest of {len(chunk)} stamps is {len(manifest)} bytes, more than the store's {MAX_PACKET_SIZE}:"
+                f" use a batch size of at most {MAX_PACKET_SIZE * len(chunk) // len(manifest)}"
+            )
         root = merkle_root([entry.leaf(client.chain_id) for entry in chunk])
         digest = batch_digest(gateway_key.device_id, batch_number, root, len(chunk), keccak(manifest), client.chain_id)
         function = client.batches.functions.recordBatch(
@@ -457,23 +482,30 @@ class Verdict:
         }
 
 
-def _find_batch(client: ChainClient, stamp: bytes) -> tuple[Any, list[BatchEntry], int] | None:
-    """The BatchRecorded log whose manifest lists ``stamp``, the manifest's entries and the stamp's index."""
-    for log in client.batches.events.BatchRecorded.get_logs(from_block=0):
-        manifest = client.get_raw(bytes(log["args"]["manifest"]))
-        if manifest is None or keccak(manifest) != bytes(log["args"]["manifest"]):
-            continue
-        try:
-            entries = decode_manifest(manifest)
-        except ValueError:
-            continue
-        for index, entry in enumerate(entries):
-            if entry.stamp == stamp:
-                return log, entries, index
-    return None
+class StampIndex:
+    """The chain's stamp records and gateway batches (with their manifests from the store), read from the
+    logs once, so verifying many stamps costs a few calls each rather than a scan each."""
+
+    def __init__(self, client: ChainClient) -> None:
+        self.direct = {
+            bytes(log["args"]["stamp"]): log for log in client.stamps.events.StampRecorded.get_logs(from_block=0)
+        }
+        self.batched: dict[bytes, tuple[Any, list[BatchEntry], list[bytes], int]] = {}
+        for log in client.batches.events.BatchRecorded.get_logs(from_block=0):
+            manifest_hash = bytes(log["args"]["manifest"])
+            manifest = client.get_raw(manifest_hash)
+            if manifest is None or keccak(manifest) != manifest_hash:
+                continue  # the batch stays on chain, but nobody can prove a stamp in it without its manifest
+            try:
+                entries = decode_manifest(manifest)
+            except ValueError:
+                continue
+            leaves = [entry.leaf(client.chain_id) for entry in entries]
+            for position, entry in enumerate(entries):
+                self.batched.setdefault(entry.stamp, (log, entries, leaves, position))
 
 
-def verify_stamp(client: ChainClient, stamp: bytes) -> Verdict:
+def verify_stamp(client: ChainClient, stamp: bytes, index: StampIndex | None = None) -> Verdict:
     """Check a stamp end to end: the raw packet from the store hashes to it, it is recorded on chain
     (directly, or in a gateway batch with a valid inclusion proof), and the device that the packet names
     signed it with the key the registry held for it at that block."""
@@ -496,9 +528,9 @@ def verify_stamp(client: ChainClient, stamp: bytes) -> Verdict:
         timestamp=decoded.timestamp,
         readings={name: list(value) for name, value in decoded.readings.items()},
     )
-    logs = client.stamps.events.StampRecorded.get_logs(from_block=0, argument_filters={"stamp": stamp})
-    if logs:
-        log = logs[0]
+    index = index or StampIndex(client)
+    if stamp in index.direct:
+        log = index.direct[stamp]
         args = log["args"]
         verdict.details.update(mode="direct", block=log["blockNumber"], tx=_hex(bytes(log["transactionHash"])))
         verdict.check(
@@ -510,23 +542,23 @@ def verify_stamp(client: ChainClient, stamp: bytes) -> Verdict:
         )
         verdict.check(
             "stamp recorded",
-            client.stamps.functions.stampBlock(stamp).call() == log["blockNumber"],
+            client.view(client.stamps.functions.stampBlock(stamp)) == log["blockNumber"],
             "the stamp precompile does not hold this stamp",
         )
         signature = bytes(args["signature"])
     else:
-        found = _find_batch(client, stamp)
+        found = index.batched.get(stamp)
         if not verdict.check("stamp recorded", found is not None, "no stamp record or gateway batch holds this stamp"):
             return verdict
         assert found is not None
-        log, entries, index = found
-        entry = entries[index]
+        log, entries, leaves, position = found
+        entry = entries[position]
         verdict.details.update(
             mode="batch",
             block=log["blockNumber"],
             tx=_hex(bytes(log["transactionHash"])),
             root=_hex(bytes(log["args"]["root"])),
-            index=index,
+            index=position,
             gateway=_hex(bytes(log["args"]["gateway"])),
         )
         verdict.check(
@@ -535,10 +567,9 @@ def verify_stamp(client: ChainClient, stamp: bytes) -> Verdict:
             == (decoded.device_id, decoded.sequence, decoded.timestamp),
             "the gateway's manifest lists this stamp for another device, sequence or time",
         )
-        leaves = [e.leaf(client.chain_id) for e in entries]
         root = bytes(log["args"]["root"])
-        proof = inclusion_proof(leaves, index)
-        included = client.batches.functions.verifyInclusion(root, leaves[index], index, proof).call()
+        proof = inclusion_proof(leaves, position)
+        included = client.view(client.batches.functions.verifyInclusion(root, leaves[position], position, proof))
         verdict.check("inclusion proof verified on chain", bool(included), "the batch root does not include this stamp")
         gateway_digest = batch_digest(
             bytes(log["args"]["gateway"]),

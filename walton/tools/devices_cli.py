@@ -264,7 +264,13 @@ def add_commands(subparsers: Any) -> None:
     simulate.add_argument("--devices", type=int, help="tags (default 8) or sensors (default 4)")
     simulate.add_argument("--readers", type=int, default=3, help="RFID readers (default 3)")
     simulate.add_argument("--gateway", action="store_true", help="sensors: anchor stamps as gateway Merkle batches")
-    simulate.add_argument("--batch-size", dest="batch_size", type=int, default=500, help="stamps a batch (500)")
+    simulate.add_argument(
+        "--batch-size",
+        dest="batch_size",
+        type=int,
+        default=400,
+        help="stamps a batch (400: a manifest must fit the store's 64 KiB)",
+    )
     simulate.add_argument("--direct", type=int, default=0, help="with --gateway: stamps still sent one by one")
     simulate.add_argument("--out", type=Path, help="write the stamps, EPCs and records as JSON")
     simulate.add_argument("--quiet", action="store_true", help="no progress bars")
