@@ -82,6 +82,7 @@ def test_simulations_are_mined_without_failures(run: Run) -> None:
 def test_every_stamp_verifies_from_chain_and_store(run: Run) -> None:
     modes = {"direct": 0, "batch": 0}
     index = StampIndex(run.client)
+    run.client.prefetch_raw([bytes.fromhex(stamp[2:]) for stamp in run.sensors["stamps"]])
     for stamp in run.sensors["stamps"]:
         verdict = verify_stamp(run.client, bytes.fromhex(stamp[2:]), index)
         assert verdict.ok, verdict.as_json()

@@ -209,6 +209,14 @@ class ChainClient:
                 progress.update(len(chunk))
         return stamps
 
+    def prefetch_raw(self, stamps: Sequence[bytes]) -> None:
+        """Fetch many stamps' raw data in JSON-RPC batches ahead of verifying them one by one."""
+        wanted = [stamp for stamp in stamps if stamp not in self._raw]
+        for chunk in _chunks(wanted, RPC_BATCH):
+            for stamp, answer in zip(chunk, self.batch([("walton_getRawData", [_hex(s)]) for s in chunk]), strict=True):
+                if answer is not None:
+                    self._raw[stamp] = _bytes(answer)
+
     def get_raw(self, stamp: bytes) -> bytes | None:
         """Raw data by stamp; data found is kept, as its key is its hash (callers re-check the hash)."""
         if stamp not in self._raw:

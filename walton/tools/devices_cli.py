@@ -137,8 +137,12 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    if args.count < 1:
-        raise ValueError("--count must be at least 1")
+    for name in ("count", "devices", "readers", "batch_size"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
+    if args.direct < 0:
+        raise ValueError(f"--direct must not be negative, got {args.direct}")
     from walton.tools.device_sim import simulate_rfid, simulate_sensors
 
     client = _client(args, sends=True)
