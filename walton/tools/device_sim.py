@@ -626,7 +626,10 @@ def trace_epc(client: ChainClient, epc: str, as_epcis: bool = False) -> Verdict:
     verdict = Verdict(epc_uri)
     operations: list[dict[str, Any]] = []
     by_tag: dict[bytes, list[OperationRecord]] = {}
-    for log in client.records.events.OperationRecorded.get_logs(from_block=0):
+    # The EPC topic holds the tag's 96 bits, filter value included: ask for the identity under all eight.
+    encodings = [bytes.fromhex(sgtin96_hex(epc_uri, filter_value)) for filter_value in range(8)]
+    logs = client.records.events.OperationRecorded.get_logs(from_block=0, argument_filters={"epc": encodings})
+    for log in logs:
         args = log["args"]
         try:
             record = OperationRecord.decode(bytes(args["record"]))
@@ -637,6 +640,7 @@ def trace_epc(client: ChainClient, epc: str, as_epcis: bool = False) -> Verdict:
         block = log["blockNumber"]
         matches_log = (
             bytes(args["tag"]) == record.tag_id
+            and bytes(args["epc"]) == record.epc
             and bytes(args["reader"]) == record.reader_id
             and args["counter"] == record.counter
             and args["timestamp"] == record.timestamp
