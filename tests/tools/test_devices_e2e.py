@@ -18,7 +18,9 @@ from eth_hash.auto import keccak
 
 from tests.node.nodeproc import NodeProcess
 from walton import cli
-from walton.hardware.rfid import Operation, OperationRecord, run_operation
+from walton.hardware.epc import sgtin96_pure_uri
+from walton.hardware.identity import DeviceKey, KeyType
+from walton.hardware.rfid import Operation, OperationRecord, ProtocolError, run_operation
 from walton.hardware.sensor import decode_packet, encode_packet
 from walton.tools.device_sim import (
     GAS,
@@ -32,6 +34,7 @@ from walton.tools.device_sim import (
     verify_stamp,
 )
 from walton.vm.networks.dev import dev_accounts
+from walton.vm.precompiles.device_registry import key_binding_digest
 
 pytestmark = [pytest.mark.timeout(600), pytest.mark.xdist_group("devices-node")]
 
@@ -207,3 +210,53 @@ def test_tampered_reordered_and_misattributed_records_are_refused(run: Run) -> N
     assert all(mined_ok(receipt) for receipt in receipts)
     reasons = _refusals(client, [(client.records.functions.recordOperation(second.encode()), GAS["record"])])
     assert "replay" in reasons[0]
+
+
+def test_trace_survives_key_rotation_and_revoked_devices_are_refused(run: Run) -> None:
+    """Records signed before a tag's key rotation still verify (the verifier uses the key registered at
+    each record's block); after rotation the tag signs with its new key under its old id; a revoked
+    reader's records are refused."""
+    client = run.client
+    fleet = RfidFleet.create(client.chain_id, tags=1, readers=2)
+    register_devices(client, [fleet.tags[0].key] + [r.key for r in fleet.readers])
+    tag, (reader, doomed) = fleet.tags[0], fleet.readers
+    now = int(client.w3.eth.get_block("latest")["timestamp"])
+    before = run_operation(reader, tag, Operation.WRITE, now, b"before rotation")[1]
+    assert all(
+        mined_ok(r)
+        for r in client.wait(
+            client.send_all([(client.records.functions.recordOperation(before.encode()), GAS["record"])])
+        )
+    )
+
+    new_key = DeviceKey.generate(KeyType.P256)
+    proof = new_key.sign(
+        key_binding_digest(client.chain_id, tag.tag_id, client.sender, new_key.key_type, new_key.public_key)
+    )
+    rotate = client.registry.functions.rotateKey(tag.tag_id, int(new_key.key_type), new_key.public_key, proof)
+    revoke = client.registry.functions.revoke(doomed.reader_id)
+    assert all(mined_ok(r) for r in client.wait(client.send_all([(rotate, GAS["register"]), (revoke, GAS["revoke"])])))
+
+    rotated = dataclasses.replace(tag, key=new_key)
+    registered = (new_key.key_type, new_key.public_key)
+    after = run_operation(reader, rotated, Operation.READ, now, tag_key=registered)[1]
+    with pytest.raises(ProtocolError, match="tag signature is invalid"):  # a reader that checks the registry
+        run_operation(reader, tag, Operation.READ, now, tag_key=registered)
+    stale = run_operation(reader, tag, Operation.READ, now)[1]  # a careless reader: old key, counter 3
+    assert all(
+        mined_ok(r)
+        for r in client.wait(
+            client.send_all([(client.records.functions.recordOperation(after.encode()), GAS["record"])])
+        )
+    )
+    refused = run_operation(doomed, rotated, Operation.READ, now, tag_key=registered)[1]
+    reasons = _refusals(
+        client,
+        [(client.records.functions.recordOperation(r.encode()), GAS["record"]) for r in (stale, refused)],
+    )
+    assert "bad tag signature" in reasons[0]
+    assert "is revoked" in reasons[1]
+
+    verdict = trace_epc(client, sgtin96_pure_uri(tag.epc.hex().upper()))
+    assert verdict.ok, verdict.problems
+    assert [op["counter"] for op in verdict.details["operations"]] == [1, 2]

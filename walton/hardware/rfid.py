@@ -377,13 +377,19 @@ class Reader:
 
 
 def run_operation(
-    reader: Reader, tag: Tag, operation: Operation, timestamp: int, data: bytes = b""
+    reader: Reader,
+    tag: Tag,
+    operation: Operation,
+    timestamp: int,
+    data: bytes = b"",
+    tag_key: tuple[KeyType, bytes] | None = None,
 ) -> tuple[bytes, OperationRecord]:
-    """The whole handshake between a reader and a tag in one place: what a simulator plays per operation."""
+    """The whole handshake between a reader and a tag in one place: what a simulator plays per operation.
+    ``tag_key`` is the key the reader trusts for the tag (the registry's), as in ``Reader.countersign``."""
     challenge = tag.challenge(reader.hello(), timestamp)
     request = reader.request(challenge, operation, timestamp, data)
     result, half_signed = tag.perform(request)
-    return result, reader.countersign(result, half_signed)
+    return result, reader.countersign(result, half_signed, tag_key)
 
 
 def history_problems(records: list[OperationRecord]) -> list[str]:
