@@ -254,7 +254,7 @@ class Tag:
     memory: bytes = b""
     counter: int = 0
     tag_id: bytes = b""
-    _pending: tuple[ReaderHello, bytes] | None = field(default=None, repr=False)
+    _pending: tuple[ReaderHello, bytes] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         """The id defaults to the one the first key gives; a tag whose key was rotated keeps its old id."""
@@ -318,7 +318,7 @@ class Reader:
 
     key: DeviceKey
     access_pass: AccessPass
-    _session: tuple[bytes, TagChallenge | None] | None = field(default=None, repr=False)
+    _session: tuple[bytes, TagChallenge | None] | None = field(default=None, init=False, repr=False)
 
     @property
     def reader_id(self) -> bytes:
