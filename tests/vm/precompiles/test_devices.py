@@ -111,7 +111,7 @@ def test_registry_refusals(chain: DeviceChain) -> None:
     assert chain.send(DEVICE_REGISTRY, "revoke", key.device_id).ok
     assert "is revoked" in chain.send(DEVICE_REGISTRY, "revoke", key.device_id).reason
     assert "is revoked" in chain.rotate(key.device_id, other).reason
-    assert "already registered" in chain.register(key).reason  # revoked for good
+    assert "was revoked and cannot be registered again" in chain.register(key).reason
     assert chain.view(DEVICE_REGISTRY, "deviceOf", unknown)[3:] == (False, False)
 
 
