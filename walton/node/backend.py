@@ -14,6 +14,7 @@ from eth_typing import Address
 from walton import __version__
 from walton.node.db import BlockWriteDB
 from walton.node.filters import FilterManager
+from walton.node.rawdata import RawDataStore
 from walton.node.txpool import TxPool
 
 CLIENT_VERSION = f"walton/v{__version__}/python"
@@ -38,6 +39,7 @@ class NodeBackend:
     coinbase: Address
     mining: bool = False
     client_version: str = CLIENT_VERSION
+    rawdata: RawDataStore | None = None  # the off-chain raw-data store, when the node keeps one
 
     @classmethod
     def serving(cls, chain: ChainAPI, db: BlockWriteDB, network: NetworkInfo) -> "NodeBackend":

@@ -40,7 +40,8 @@ from walton.node.events import (
 from walton.node.filters import FilterManager, block_logs, logs_of_receipts
 from walton.node.logs import setup_logging
 from walton.node.miner import Miner
-from walton.node.rpc import walton_methods  # noqa: F401  (registers the walton_* methods)
+from walton.node.rawdata import RawDataStore, rawdata_path
+from walton.node.rpc import rawdata_methods, walton_methods  # noqa: F401  (register the walton_* methods)
 from walton.node.rpc.errors import RpcError
 from walton.node.rpc.methods import dispatch, header_to_json, transaction_to_json
 from walton.node.txpool import TxPool
@@ -189,6 +190,7 @@ def default_coinbase(network: str) -> str:
 
 async def run(config: NodeConfig) -> None:
     store = RocksDB(config.chaindata)
+    rawdata = RawDataStore(rawdata_path(config.datadir))
     try:
         db = BlockWriteDB(store)
         opened = open_chain(config.network, db, config.fork_heights)
@@ -216,6 +218,7 @@ async def run(config: NodeConfig) -> None:
             filters=FeedingFilters(opened.chain, feed),
             coinbase=coinbase,
             mining=config.mine,
+            rawdata=rawdata,
         )
         miner = Miner(backend, coinbase, config.block_period) if config.mine else None
         endpoint_config = ConnectionConfig.from_name(CHAIN_ENDPOINT, config.ipc_dir)
@@ -231,6 +234,7 @@ async def run(config: NodeConfig) -> None:
                     nursery.cancel_scope.cancel()
                     break
     finally:
+        rawdata.close()
         store.close()
         logger.info("Database closed")
 

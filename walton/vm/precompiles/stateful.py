@@ -72,11 +72,20 @@ class Call:
     def block_number(self) -> int:
         return self.computation.state.block_number
 
+    @property
+    def chain_id(self) -> int:
+        """For signed payloads bound to one chain, so they cannot be replayed on another."""
+        return self.computation.state.execution_context.chain_id
+
     def charge(self, gas: int, reason: str) -> None:
         self.computation.consume_gas(gas, reason=reason)
 
     def load(self, slot: bytes) -> int:
         return self.computation.state.get_storage(self.address, int.from_bytes(slot, "big"))
+
+    def load_from(self, address: Address, slot: bytes) -> int:
+        """Read another precompile's storage (record checks read the device registry's)."""
+        return self.computation.state.get_storage(address, int.from_bytes(slot, "big"))
 
     def store(self, slot: bytes, value: int) -> None:
         state = self.computation.state
@@ -101,7 +110,9 @@ class Function:
     """One ABI function: ``Function("isValid(bytes32 device) returns (bool)", gas=..., handler=...)``.
 
     The handler gets the decoded arguments and returns the values of the ``returns`` types.
-    ``mutates`` functions are refused under STATICCALL; only ``payable`` ones accept value.
+    ``mutates`` functions are refused under STATICCALL; only ``payable`` ones accept value. A view
+    that answers a verdict gives ``malformed_result`` (e.g. ``(False,)``) for arguments that do not
+    decode, instead of reverting, so a caller always gets its answer.
     """
 
     def __init__(
@@ -112,6 +123,7 @@ class Function:
         mutates: bool = False,
         payable: bool = False,
         gas_per_word: int = 0,
+        malformed_result: tuple[Any, ...] | None = None,
     ) -> None:
         call, _, returns = declaration.partition(" returns ")
         self.name, self.parameters = parse_declaration(call)
@@ -123,6 +135,7 @@ class Function:
         self.mutates = mutates
         self.payable = payable
         self.gas_per_word = gas_per_word
+        self.malformed_result = malformed_result
 
     def abi(self) -> dict[str, Any]:
         mutability = "payable" if self.payable else "nonpayable" if self.mutates else "view"
@@ -165,8 +178,12 @@ class StatefulPrecompile:
                 kinds = [parameter.type for parameter in function.parameters]
                 arguments = tuple(decode(kinds, bytes(data[4:])))
             except (DecodingError, ValueError, OverflowError) as error:
-                raise PrecompileRevert(f"{self.name}: malformed arguments for {function.signature}: {error}") from None
-            results = function.handler(Call(computation, self.address), arguments)
+                if function.malformed_result is None:
+                    message = f"{self.name}: malformed arguments for {function.signature}: {error}"
+                    raise PrecompileRevert(message) from None
+                results = function.malformed_result
+            else:
+                results = function.handler(Call(computation, self.address), arguments)
             computation.output = encode([parameter.type for parameter in function.returns], list(results))
         except PrecompileRevert as refusal:
             computation.output = revert_data(str(refusal))

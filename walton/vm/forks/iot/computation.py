@@ -8,6 +8,7 @@ from eth.abc import ComputationAPI
 from eth_typing import Address
 
 from walton.vm.forks.prague import PragueVM
+from walton.vm.precompiles.devices import DEVICE_PRECOMPILES
 from walton.vm.precompiles.p256 import P256_VERIFY_ADDRESS, p256_verify
 
 Precompile = Callable[[ComputationAPI], Any]
@@ -16,6 +17,7 @@ PragueComputation = PragueVM.get_state_class().computation_class
 # Walton's own precompiles, at addresses Ethereum's precompile range (0x01..0x11) does not use.
 WALTON_PRECOMPILES: Mapping[int, Precompile] = {
     P256_VERIFY_ADDRESS: p256_verify,
+    **{int.from_bytes(precompile.address, "big"): precompile for precompile in DEVICE_PRECOMPILES},
 }
 
 
