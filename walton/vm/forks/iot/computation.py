@@ -8,7 +8,11 @@ from eth.abc import ComputationAPI
 from eth_typing import Address
 
 from walton.vm.forks.prague import PragueVM
+from walton.vm.precompiles.anchors import ANCHOR_ADDRESS, ANCHORS
+from walton.vm.precompiles.crosschain_proofs import PROOF_ADDRESS, PROOFS
+from walton.vm.precompiles.labor import LABOR, LABOR_ADDRESS
 from walton.vm.precompiles.p256 import P256_VERIFY_ADDRESS, p256_verify
+from walton.vm.precompiles.swaps import SWAP_ADDRESS, SWAPS
 
 Precompile = Callable[[ComputationAPI], Any]
 PragueComputation = PragueVM.get_state_class().computation_class
@@ -16,6 +20,10 @@ PragueComputation = PragueVM.get_state_class().computation_class
 # Walton's own precompiles, at addresses Ethereum's precompile range (0x01..0x11) does not use.
 WALTON_PRECOMPILES: Mapping[int, Precompile] = {
     P256_VERIFY_ADDRESS: p256_verify,
+    ANCHOR_ADDRESS: ANCHORS,
+    PROOF_ADDRESS: PROOFS,
+    SWAP_ADDRESS: SWAPS,
+    LABOR_ADDRESS: LABOR,
 }
 
 
