@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from eth_typing import BlockNumber
 
 from walton import __version__
+from walton.sidechains import relay_cli
 from walton.tools import gwtc_cli
 from walton.tools.results import CaseResult
 
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_conformance_command(commands, "txtest", "run TransactionTests-format fixtures", _txtest)
     _add_node_command(commands)
     gwtc_cli.add_commands(commands)
+    relay_cli.add_commands(commands)
     return parser
 
 
