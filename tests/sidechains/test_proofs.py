@@ -20,11 +20,13 @@ from walton.node.rpc.errors import RPCError
 from walton.node.rpc.methods import dispatch
 from walton.sidechains.proofs import (
     ProofError,
+    encode_proof,
     get_receipt_proof,
     get_storage_proof,
     get_transaction_proof,
-    verify_trie_proof,
 )
+from walton.vm.precompiles.trie_proofs import ProofError as TrieProofError
+from walton.vm.precompiles.trie_proofs import prove_indexed
 
 
 class BackendProvider(BaseProvider):
@@ -127,5 +129,5 @@ def test_wrong_data_from_the_node_is_caught(chain: tuple[Node, str, bytes], w3: 
 def test_a_receipt_proof_does_not_prove_another_index(chain: tuple[Node, str, bytes], w3: Web3) -> None:
     _, _, block_hash = chain
     proof = get_receipt_proof(w3, block_hash, 1)
-    with pytest.raises(ProofError):
-        verify_trie_proof(proof.root, rlp.encode(6), proof.nodes)
+    with pytest.raises(TrieProofError):
+        prove_indexed(proof.root, 6, encode_proof(proof.nodes), "receipt")

@@ -14,9 +14,9 @@ against the header anchored there: the encodings below (``rlp([node, node, ...])
 ``verifyStorage``/``verifyReceipt``/``verifyTransaction`` take.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 import rlp
 from eth.constants import BLANK_ROOT_HASH
@@ -26,7 +26,11 @@ from eth_utils import to_bytes, to_checksum_address
 from trie import HexaryTrie
 from web3 import Web3
 
+from walton.vm.precompiles.trie_proofs import ProofError as TrieProofError
+from walton.vm.precompiles.trie_proofs import prove_account, prove_indexed, prove_storage
+
 HASH_LENGTH = 32
+T = TypeVar("T")
 STATE_ROOT_INDEX = 3  # in the RLP list of a header: parent, ommers, coinbase, state, transactions, receipts, ...
 TRANSACTIONS_ROOT_INDEX = 4
 RECEIPTS_ROOT_INDEX = 5
@@ -36,71 +40,12 @@ class ProofError(ValueError):
     """A proof that does not prove what it claims, or data a node served that does not match its header."""
 
 
-def _nibbles(key: bytes) -> list[int]:
-    return [nibble for byte in key for nibble in (byte >> 4, byte & 0x0F)]
-
-
-def _hex_prefix_decode(encoded: bytes) -> tuple[list[int], bool]:
-    """The path of a leaf or extension node (Ethereum's hex-prefix encoding) and whether it is a leaf."""
-    if not encoded:
-        raise ProofError("invalid proof: empty node path")
-    flag = encoded[0] >> 4
-    if flag > 3:
-        raise ProofError("invalid proof: bad node path prefix")
-    nibbles = _nibbles(encoded)[1 if flag & 1 else 2 :]
-    return nibbles, bool(flag & 2)
-
-
-def verify_trie_proof(root: bytes, key: bytes, nodes: Sequence[bytes]) -> bytes:
-    """The value stored under ``key`` in the trie with root hash ``root``, or b"" if the proof shows it absent.
-
-    ``nodes`` are RLP-encoded trie nodes (in any order); nodes embedded in their parent are read
-    from the parent. Raises ``ProofError`` if a node the path needs is missing or malformed.
-    """
-    if root == BLANK_ROOT_HASH:
-        return b""
-    by_hash = {keccak(node): bytes(node) for node in nodes}
-    path = _nibbles(key)
-    position = 0
-    reference: Any = root
-    while True:
-        if isinstance(reference, bytes):
-            if reference == b"":
-                return b""
-            if len(reference) != HASH_LENGTH:
-                raise ProofError("invalid proof: malformed node reference")
-            encoded = by_hash.get(reference)
-            if encoded is None:
-                raise ProofError(f"invalid proof: missing node {reference.hex()}")
-            try:
-                node = rlp.decode(encoded)
-            except rlp.DecodingError as exc:
-                raise ProofError(f"invalid proof: undecodable node ({exc})") from None
-        else:
-            node = reference  # embedded in its parent
-        if not isinstance(node, list):
-            raise ProofError("invalid proof: a node is not a list")
-        if len(node) == 17:
-            if position == len(path):
-                return bytes(node[16])
-            reference = node[path[position]]
-            position += 1
-        elif len(node) == 2:
-            if not isinstance(node[0], bytes):
-                raise ProofError("invalid proof: malformed node path")
-            segment, is_leaf = _hex_prefix_decode(node[0])
-            if path[position : position + len(segment)] != segment:
-                return b""
-            position += len(segment)
-            if is_leaf:
-                if position != len(path):
-                    return b""
-                if not isinstance(node[1], bytes):
-                    raise ProofError("invalid proof: malformed leaf")
-                return bytes(node[1])
-            reference = node[1]
-        else:
-            raise ProofError(f"invalid proof: a node with {len(node)} items")
+def _checked(check: Callable[[], T]) -> T:
+    """Run one of the PROOF precompile's own checks (``trie_proofs``), its refusal as a ``ProofError``."""
+    try:
+        return check()
+    except TrieProofError as exc:
+        raise ProofError(f"invalid proof: {exc}") from None
 
 
 def trie_proof_nodes(trie: HexaryTrie, key: bytes) -> tuple[bytes, ...]:
@@ -176,17 +121,9 @@ class StorageProof:
     storage_proof: tuple[bytes, ...]
 
     def verify(self) -> int:
-        """The value the proofs show under the state root (raises ``ProofError`` if they do not)."""
-        encoded_account = verify_trie_proof(self.state_root, keccak(self.account), self.account_proof)
-        if not encoded_account:
-            storage_root = BLANK_ROOT_HASH
-        else:
-            try:
-                storage_root = rlp.decode(encoded_account)[-2]
-            except (rlp.DecodingError, IndexError):
-                raise ProofError("invalid proof: undecodable account") from None
-        encoded_value = verify_trie_proof(storage_root, keccak(self.slot), self.storage_proof)
-        value = int.from_bytes(rlp.decode(encoded_value), "big") if encoded_value else 0
+        """The value the proofs show under the state root, checked as PROOF's ``verifyStorage`` checks it."""
+        account = _checked(lambda: prove_account(self.state_root, self.account, self.encoded_account_proof))
+        value = _checked(lambda: prove_storage(account.storage_root, self.slot, self.encoded_storage_proof))
         if value != self.value:
             raise ProofError(f"invalid proof: it shows value {value}, not {self.value}")
         return value
@@ -209,11 +146,10 @@ class ItemProof:
     index: int
     item: bytes
     nodes: tuple[bytes, ...]
+    kind: str  # "receipt" or "transaction"
 
     def verify(self) -> bytes:
-        proven = verify_trie_proof(self.root, index_key(self.index), self.nodes)
-        if not proven:
-            raise ProofError(f"invalid proof: no item {self.index} under the root")
+        proven = _checked(lambda: prove_indexed(self.root, self.index, self.encoded_proof, self.kind))
         if proven != self.item:
             raise ProofError("invalid proof: the proven item differs from the claimed one")
         return proven
@@ -255,7 +191,8 @@ def _item_proof(header: HeaderRoots, items: Sequence[bytes], index: int, root: H
     trie = index_trie(items)
     if trie.root_hash != root:
         raise ProofError(f"the node's {what}s of block {header.number} do not match the header's root")
-    proof = ItemProof(header.block_hash, root, index, items[index], trie_proof_nodes(trie, index_key(index)))
+    nodes = trie_proof_nodes(trie, index_key(index))
+    proof = ItemProof(header.block_hash, root, index, items[index], nodes, what)
     proof.verify()
     return proof
 
