@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from eth.abc import ComputationAPI, ReceiptAPI
+from eth.abc import ComputationAPI, ReceiptAPI, SignedTransactionAPI
 from eth.db.atomic import AtomicDB
 from eth_abi import decode, encode
 from eth_keys import keys
@@ -49,7 +49,7 @@ def calldata(precompile: StatefulPrecompile, name: str, *arguments: Any) -> byte
     return function.selector + encode([p.type for p in function.parameters], list(arguments))
 
 
-def send(
+def signed(
     chain: Any,
     precompile: StatefulPrecompile,
     name: str,
@@ -57,19 +57,22 @@ def send(
     sender: int = 0,
     value: int = 0,
     gas: int = 3_000_000,
-) -> Outcome:
-    """Apply a signed transaction from dev account ``sender`` calling ``name(arguments)``."""
+) -> SignedTransactionAPI:
+    """A transaction from dev account ``sender`` calling ``name(arguments)``, with its next nonce at the head."""
     vm = chain.get_vm()
-    key = KEYS[sender]
-    tx = vm.create_unsigned_transaction(
+    return vm.create_unsigned_transaction(
         nonce=vm.state.get_nonce(ADDRESSES[sender]),
         gas_price=10**9,
         gas=gas,
         to=precompile.address,
         value=value,
         data=calldata(precompile, name, *arguments),
-    ).as_signed_transaction(key, chain_id=DEV_CHAIN_ID)
-    _, receipt, computation = chain.apply_transaction(tx)
+    ).as_signed_transaction(KEYS[sender], chain_id=DEV_CHAIN_ID)
+
+
+def send(chain: Any, precompile: StatefulPrecompile, name: str, *arguments: Any, **options: Any) -> Outcome:
+    """Apply a signed call in the chain's pending block (receipt gas is cumulative over that block)."""
+    _, receipt, computation = chain.apply_transaction(signed(chain, precompile, name, *arguments, **options))
     return Outcome(receipt, computation)
 
 

@@ -30,7 +30,7 @@ from eth.vm.forks.prague.blocks import PragueBlockHeader
 from eth_typing import Address
 from eth_utils import ValidationError
 
-from walton.consensus.authority import AUTHORITY_SIGNATURE_LENGTH, header_authorities, verify_authority_header
+from walton.consensus.authority import header_authorities, verify_authority_header
 from walton.consensus.iot_seal import expected_difficulty, seal_hash, verify_iot_seal
 from walton.consensus.labor import HEADER_CREDIT
 from walton.consensus.seal import SealError
@@ -225,8 +225,6 @@ def _submit(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
                 _check_wpoc(call, header, parent, minimum, proofs[index])
             else:
                 call.charge(ECRECOVER_GAS, "authority signature")
-                if len(header.extra_data) < AUTHORITY_SIGNATURE_LENGTH:
-                    raise ValidationError(f"block {header.block_number}: no authority signature in extra_data")
                 authorities = verify_authority_header(header, parent, authorities)
         except ValidationError as error:
             raise PrecompileRevert(f"ANCHOR: chain {chain_id}: header {index} refused: {error}") from None
