@@ -12,7 +12,7 @@ from eth.abc import BlockAPI, BlockHeaderAPI, SignedTransactionAPI
 from eth.vm.forks.prague.blocks import PragueBlockHeader
 from eth_hash.auto import keccak
 from eth_keys.datatypes import PrivateKey
-from eth_typing import Address
+from eth_typing import Address, BlockNumber
 from trie import HexaryTrie
 
 from walton.consensus.authority import genesis_extra_data, sign_header
@@ -62,7 +62,7 @@ def coinbase_proofs(chain: Any, headers: Sequence[BlockHeaderAPI]) -> list[bytes
 def authority_genesis(members: Sequence[Address]) -> BlockHeaderAPI:
     return PragueBlockHeader(
         difficulty=1,
-        block_number=0,
+        block_number=BlockNumber(0),
         gas_limit=30_000_000,
         timestamp=1_700_000_000,
         extra_data=genesis_extra_data(members),

@@ -57,11 +57,13 @@ def signed(
     sender: int = 0,
     value: int = 0,
     gas: int = 3_000_000,
+    nonce_offset: int = 0,
 ) -> SignedTransactionAPI:
-    """A transaction from dev account ``sender`` calling ``name(arguments)``, with its next nonce at the head."""
+    """A transaction from dev account ``sender`` calling ``name(arguments)``, with its next nonce at the head
+    (plus ``nonce_offset`` to queue several for one block)."""
     vm = chain.get_vm()
     return vm.create_unsigned_transaction(
-        nonce=vm.state.get_nonce(ADDRESSES[sender]),
+        nonce=vm.state.get_nonce(ADDRESSES[sender]) + nonce_offset,
         gas_price=10**9,
         gas=gas,
         to=precompile.address,

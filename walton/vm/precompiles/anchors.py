@@ -94,7 +94,7 @@ def anchored_header(state: StateAPI, chain_id: int, block_hash: bytes) -> Anchor
 def _decode_header(data: bytes, what: str) -> BlockHeaderAPI:
     try:
         header: BlockHeaderAPI = rlp.decode(data, sedes=PragueBlockHeader)
-    except (rlp.DecodingError, rlp.DeserializationError) as error:
+    except (rlp.DecodingError, rlp.DeserializationError, RecursionError) as error:
         raise PrecompileRevert(f"ANCHOR: {what} is not an RLP IoT block header: {error}") from None
     return header
 

@@ -14,9 +14,16 @@ import rlp
 from eth.constants import BLANK_ROOT_HASH, EMPTY_SHA3
 from eth_hash.auto import keccak
 from eth_typing import Address
-from eth_utils import ValidationError
 from trie import HexaryTrie
-from trie.exceptions import BadTrieProof, InvalidNode, MissingTrieNode, TraversedPartialPath
+from trie.exceptions import (
+    BadTrieProof,
+    InvalidKeyError,
+    InvalidNibbles,
+    InvalidNode,
+    MissingTrieNode,
+    TraversedPartialPath,
+    ValidationError,
+)
 
 # Deeper than any real trie path (64 nibbles, plus an extension/leaf per branch level).
 MAX_PROOF_NODES = 130
@@ -45,7 +52,7 @@ def _nodes(proof: bytes) -> list[Any]:
         if len(encoded) > MAX_PROOF_NODES:
             raise ProofError(f"a proof has at most {MAX_PROOF_NODES} nodes, got {len(encoded)}")
         return [rlp.decode(node) for node in encoded]
-    except rlp.DecodingError as error:
+    except (rlp.DecodingError, RecursionError) as error:  # RLP nested deeper than Python's stack
         raise ProofError(f"proof is not valid RLP: {error}") from None
 
 
@@ -54,9 +61,17 @@ def prove_value(root: bytes, key: bytes, proof: bytes) -> bytes:
     nodes = _nodes(proof)
     try:
         value: bytes = HexaryTrie.get_from_proof(root, key, nodes)
-    except (BadTrieProof, InvalidNode, MissingTrieNode, TraversedPartialPath, ValidationError) as error:
+    except (
+        BadTrieProof,
+        InvalidKeyError,
+        InvalidNibbles,
+        InvalidNode,
+        MissingTrieNode,
+        TraversedPartialPath,
+        ValidationError,
+    ) as error:
         raise ProofError(f"proof does not match root 0x{root.hex()}: {error}") from None
-    except (TypeError, ValueError, IndexError, AttributeError, rlp.EncodingError) as error:
+    except (TypeError, ValueError, IndexError, AttributeError, rlp.EncodingError, RecursionError) as error:
         # a node of the wrong shape (not a 2- or 17-item list of byte strings) deep in the proof
         raise ProofError(f"malformed trie node in proof: {error}") from None
     return value
@@ -76,7 +91,7 @@ def prove_account(state_root: bytes, address: Address, proof: bytes) -> ProvenAc
             rlp.sedes.Binary.fixed_length(32).deserialize(storage_root),
             rlp.sedes.Binary.fixed_length(32).deserialize(code_hash),
         )
-    except (rlp.DecodingError, rlp.DeserializationError, ValueError, TypeError) as error:
+    except (rlp.DecodingError, rlp.DeserializationError, ValueError, TypeError, RecursionError) as error:
         raise ProofError(f"proven account is not a 4-field account: {error}") from None
     return account
 
@@ -88,7 +103,7 @@ def prove_storage(storage_root: bytes, slot: bytes, proof: bytes) -> int:
         return 0
     try:
         value = rlp.decode(encoded, sedes=rlp.sedes.big_endian_int)
-    except (rlp.DecodingError, rlp.DeserializationError) as error:
+    except (rlp.DecodingError, rlp.DeserializationError, RecursionError) as error:
         raise ProofError(f"proven storage value is not an RLP integer: {error}") from None
     if value == 0:
         raise ProofError("a trie never stores a zero storage value")
