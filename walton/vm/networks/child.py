@@ -123,7 +123,7 @@ class ChildNetwork:
         }
         if self.is_authority:  # the membership precompile starts with the first member set
             state[MEMBERSHIP_ADDRESS] = AccountDetails(
-                balance=0, nonce=1, code=b"", storage=genesis_storage(self.members)
+                balance=0, nonce=1, code=b"", storage=genesis_storage(self.members, self.chain_id)
             )
         return state
 
@@ -209,7 +209,7 @@ def parse_child_config(raw: Mapping[str, Any]) -> ChildNetwork:
             raise ChildConfigError("[authority] members: required, a non-empty list of addresses")
         members = tuple(_address(member, "[authority] members") for member in members_raw)
         try:
-            genesis_storage(members)
+            genesis_storage(members, chain_id)
         except ValueError as exc:
             raise ChildConfigError(f"[authority] members: {exc}") from None
         reward = _integer(chain.get("block_reward", 0), "[chain] block_reward")

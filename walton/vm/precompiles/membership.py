@@ -12,8 +12,8 @@ Every change starts a new epoch: proposals of an older epoch can no longer be vo
 the majority they counted was of another member set.
 
 Storage (slots from ``storage_slot``): the member list and its length, a membership flag per
-address, the set before the last change with its length, the block of the last change (plus one,
-0 = never), the epoch, proposals (kind and member) and votes.
+address, the chain id (set at genesis), the set before the last change with its length, the block
+of the last change (plus one, 0 = never), the epoch, proposals (kind and member) and votes.
 """
 
 from collections.abc import Callable, Sequence
@@ -35,6 +35,7 @@ MEMBERS_LENGTH = storage_slot("members.length")
 PREVIOUS_LENGTH = storage_slot("previous.length")
 CHANGED_AT = storage_slot("changedAt")
 EPOCH = storage_slot("epoch")
+CHAIN_ID = storage_slot("chainId")
 
 # Reads storage as (account, slot) -> value: a state, an AccountDB, or a precompile call.
 StorageReader = Callable[[Address, int], int]
@@ -73,11 +74,12 @@ def sealing_rule(read: StorageReader, parent_number: int) -> tuple[tuple[Address
     return members, None
 
 
-def genesis_storage(members: Sequence[Address]) -> dict[int, int]:
-    """The precompile account's storage in a genesis state holding the first member set."""
+def genesis_storage(members: Sequence[Address], chain_id: int) -> dict[int, int]:
+    """The precompile account's storage in a genesis state: the first member set, and the chain id, so that
+    configs differing only in their chain id have different genesis blocks."""
     if not 0 < len(members) <= MAX_MEMBERS or len(set(members)) != len(members):
         raise ValueError(f"a member set needs 1 to {MAX_MEMBERS} distinct addresses")
-    storage = {_int(MEMBERS_LENGTH): len(members)}
+    storage = {_int(MEMBERS_LENGTH): len(members), _int(CHAIN_ID): chain_id}
     for index, member in enumerate(members):
         storage[_int(storage_slot("members", index))] = int.from_bytes(member, "big")
         storage[_int(storage_slot("isMember", member))] = 1
