@@ -39,7 +39,11 @@ def parse_amount(text: str) -> int:
 
 def cmd_relay(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stdout)
-    relayer = Relayer(load_key(args.key), args.parent, args.child, batch=args.batch)
+    child_keys = [load_key(path) for path in args.child_key or []]
+    if len(child_keys) > len(args.child):
+        print("walton relay: more --child-key than --child", file=sys.stderr)
+        return EXIT_USAGE
+    relayer = Relayer(load_key(args.key), args.parent, args.child, batch=args.batch, child_accounts=child_keys)
     print(f"relayer {relayer.account.address}: parent chain {relayer.parent.chain_id}, children", end=" ")
     print(", ".join(str(child.chain_id) for child in relayer.children), flush=True)
     stopping = False
@@ -104,6 +108,12 @@ def add_commands(subparsers: Any) -> None:
     parser.add_argument("--parent", required=True, metavar="URL", help="the parent chain's JSON-RPC URL")
     parser.add_argument("--child", required=True, action="append", metavar="URL", help="a child chain's RPC URL")
     parser.add_argument("--key", required=True, metavar="FILE", help="the relayer's private key (hex) on every chain")
+    parser.add_argument(
+        "--child-key",
+        action="append",
+        metavar="FILE",
+        help="the key to use on the child of the same position (a member key for a permissioned child)",
+    )
     parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS", help="seconds between rounds")
     parser.add_argument("--batch", type=int, default=32, metavar="N", help="headers per submission (at most 64)")
     parser.add_argument("--once", action="store_true", help="run one round and exit")

@@ -26,6 +26,7 @@ from eth_utils import ValidationError, to_bytes, to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
+from web3.logs import DISCARD
 
 from walton.consensus.authority import header_authorities
 from walton.sidechains.proofs import ProofError, encode_proof, fetch_header
@@ -101,10 +102,17 @@ class Relayer:
         child_urls: Sequence[str],
         batch: int = MAX_HEADERS_PER_SUBMIT,
         carry_secrets: bool = True,
+        child_accounts: Sequence[LocalAccount | None] = (),
     ) -> None:
+        """``account`` signs on every chain, except on children given their own key in ``child_accounts``
+        (a permissioned child takes transactions from its members only)."""
         self.account = account
         self.parent = Link.connect("parent", parent_url, account)
-        self.children = [Link.connect(f"child {index + 1}", url, account) for index, url in enumerate(child_urls)]
+        keys = list(child_accounts) + [None] * (len(child_urls) - len(child_accounts))
+        self.children = [
+            Link.connect(f"child {index + 1}", url, key or account)
+            for index, (url, key) in enumerate(zip(child_urls, keys, strict=True))
+        ]
         for child in self.children:
             child.name = f"child {child.chain_id}"
         self.batch = batch
@@ -156,7 +164,7 @@ class Relayer:
     def submit_headers(self, target: Link, chain_id: int, headers: Sequence[bytes], proofs: Sequence[bytes]) -> int:
         """Submit RLP headers to ``target``'s ANCHOR: the new anchored head, or ``ChainCallError`` with the reason."""
         receipt = target.sender.transact(target.anchors.functions.submitHeaders(chain_id, list(headers), list(proofs)))
-        events = target.anchors.events.HeadersAnchored().process_receipt(receipt)
+        events = target.anchors.events.HeadersAnchored().process_receipt(receipt, errors=DISCARD)
         return int(events[-1]["args"]["number"]) if events else -1
 
     def relay_headers(self, child: Link, target: Link) -> int:
@@ -255,8 +263,8 @@ class Relayer:
                 raise RelayError(f"anchors still behind after {timeout:.0f}s: {report.errors or behind[0][0].name}")
 
     def credit(self) -> dict[str, int]:
-        """The relayer's labor credit on every chain."""
-        return {link.name: int(link.labor.functions.credit(self.account.address).call()) for link in self.links}
+        """The relayer's labor credit on every chain (for the key it signs with there)."""
+        return {link.name: int(link.labor.functions.credit(link.sender.address).call()) for link in self.links}
 
     def run(self, interval: float = 1.0, should_stop: Callable[[], bool] = lambda: False) -> None:
         while not should_stop():

@@ -17,6 +17,7 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, Web3RPCError
+from web3.middleware import ExtraDataToPOAMiddleware
 from web3.types import TxReceipt
 
 from walton.vm.precompiles.stateful import StatefulPrecompile
@@ -30,8 +31,9 @@ class ChainCallError(RuntimeError):
 
 
 def load_key(path: str | Path) -> LocalAccount:
-    """A private key from a file holding its hex (with or without 0x), as ``walton node --authority-key`` reads."""
-    text = Path(path).read_text().strip()
+    """The first hex private key in a file, one a line, ``#`` comments allowed (``--authority-key``'s format)."""
+    lines = (line.split("#", 1)[0].strip() for line in Path(path).read_text().splitlines())
+    text = next((line for line in lines if line), "")
     try:
         account: LocalAccount = Account.from_key(text)
     except (ValueError, TypeError) as exc:
@@ -40,7 +42,10 @@ def load_key(path: str | Path) -> LocalAccount:
 
 
 def connect(url: str, timeout: float = 30.0) -> Web3:
+    """web3.py on a node's HTTP RPC; permissioned children's headers carry 65+ bytes of extraData (the
+    member signature), which web3.py only accepts with its proof-of-authority middleware."""
     w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
     return w3
 
 
@@ -64,6 +69,7 @@ class Sender:
         self.account = account
         self.name = name or w3.provider.endpoint_uri  # type: ignore[attr-defined]
         self.chain_id = w3.eth.chain_id
+        self.fees_paid = 0  # wei spent on gas by the transactions sent here
 
     @property
     def address(self) -> ChecksumAddress:
@@ -85,6 +91,7 @@ class Sender:
         except (Web3RPCError, ValueError) as exc:
             raise ChainCallError(f"{self.name}: {function.fn_name} not accepted: {refusal(exc)}") from None
         receipt = self.w3.eth.wait_for_transaction_receipt(transaction_hash, timeout=RECEIPT_TIMEOUT, poll_latency=0.1)
+        self.fees_paid += receipt["gasUsed"] * receipt["effectiveGasPrice"]
         if receipt["status"] != 1:
             raise ChainCallError(f"{self.name}: {function.fn_name} failed in block {receipt['blockNumber']}")
         return receipt

@@ -27,6 +27,7 @@ from enum import Enum
 from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 from web3 import Web3
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from walton.sidechains.sender import ChainCallError, Sender, chain_time, precompile, wait_for_chain_time
@@ -88,7 +89,7 @@ class SwapChain:
     def lock(self, hash_lock: bytes, recipient: str, amount: int, deadline: int) -> tuple[SwapInfo, TxReceipt]:
         function = self.contract.functions.lock(hash_lock, to_checksum_address(recipient), deadline)
         receipt = self._transact(function, amount)
-        [event] = self.contract.events.Locked().process_receipt(receipt)
+        [event] = self.contract.events.Locked().process_receipt(receipt, errors=DISCARD)
         return self.info(bytes(event["args"]["swapId"])), receipt
 
     def claim(self, swap_id: bytes, preimage: bytes) -> TxReceipt:
