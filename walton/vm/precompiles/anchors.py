@@ -15,9 +15,11 @@ same pure functions the child's own nodes use:
 Anchored headers keep their number and state/transactions/receipts roots, which the PROOF
 precompile (0x111) proves child data against. Each accepted header earns the sender labor credit.
 
-Gas follows the work: storage writes are charged like SSTORE (22,100 fresh, 5,000 rewrite), an
-authority signature like ecrecover (3,000), and an X11 seal check 140,000: pure-Python X11 takes
-2.6 ms against 55 µs for ecrecover on the reference machine (46x), so 46 x 3,000.
+Gas follows the work: storage writes are charged like SSTORE (22,100 fresh, 5,000 rewrite), reads
+of the anchored head like SLOAD (2,100 a word), an authority signature like ecrecover (3,000), a
+coinbase proof 400 a word (``trie_proofs.PROOF_GAS_PER_WORD``), and an X11 seal check 140,000:
+pure-Python X11 takes 2.6 ms against 55 µs for ecrecover on the reference machine (46x), so
+46 x 3,000.
 """
 
 from collections.abc import Sequence
@@ -37,7 +39,7 @@ from walton.consensus.seal import SealError
 from walton.vm.precompiles.abi import storage_slot
 from walton.vm.precompiles.labor import add_credit
 from walton.vm.precompiles.stateful import Call, Event, Function, PrecompileRevert, StatefulPrecompile
-from walton.vm.precompiles.trie_proofs import ProofError, prove_account
+from walton.vm.precompiles.trie_proofs import PROOF_GAS_PER_WORD, ProofError, prove_account
 
 ANCHOR_ADDRESS = 0x110
 _ACCOUNT = Address(ANCHOR_ADDRESS.to_bytes(20, "big"))
@@ -52,7 +54,6 @@ SLOAD_GAS = 2_100
 ECRECOVER_GAS = 3_000
 X11_SEAL_GAS = 140_000
 HEADER_GAS = 2_000  # decoding and hashing one header
-PROOF_GAS_PER_WORD = 32  # decoding and hashing account-proof nodes (see PROOF_GAS_PER_WORD in crosschain_proofs)
 
 ChainRegistered = Event("ChainRegistered(uint256 chainId, bytes32 genesisHash, uint8 consensus)", indexed=1)
 HeadersAnchored = Event(

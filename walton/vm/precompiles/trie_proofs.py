@@ -25,6 +25,10 @@ from trie.exceptions import (
     ValidationError,
 )
 
+# Gas per 32-byte word of proof, from a measurement: an account proof plus a storage proof (3.3 KB, 105 words,
+# against a 20,000-account state) verify in 1.06 ms where ecrecover (3,000 gas) takes 77 µs: 13.7 x 3,000 gas
+# = 41,000 gas, about 400 a word.
+PROOF_GAS_PER_WORD = 400
 # Deeper than any real trie path (64 nibbles, plus an extension/leaf per branch level).
 MAX_PROOF_NODES = 130
 
@@ -120,6 +124,7 @@ def prove_indexed(root: bytes, index: int, proof: bytes, what: str) -> bytes:
 
 __all__ = [
     "EMPTY_ACCOUNT",
+    "PROOF_GAS_PER_WORD",
     "ProofError",
     "ProvenAccount",
     "prove_account",
