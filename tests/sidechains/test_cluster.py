@@ -9,12 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_abi import encode
 from eth_account import Account
+from eth_typing import Address
 
 from tests.node.nodeproc import free_port
 from walton.node.miner import load_authority_keys
 from walton.sidechains.cluster import Cluster, rpc_call
 from walton.vm.networks.dev import dev_accounts
+from walton.vm.precompiles.membership import ADD, MEMBERSHIP_ADDRESS, proposal_id
+from walton.vm.precompiles.membership import MEMBERSHIP as MEMBERSHIP_PRECOMPILE
+
+MEMBERSHIP = "0x" + MEMBERSHIP_ADDRESS.hex()
+MEMBERSHIP_SELECTORS = {f.name: f.selector for f in MEMBERSHIP_PRECOMPILE.functions.values()}
 
 pytestmark = [pytest.mark.timeout(400), pytest.mark.xdist_group("cluster")]
 
@@ -53,13 +60,14 @@ def raw_rpc(url: str, method: str, params: list[Any]) -> dict[str, Any]:
         return answer
 
 
-def transfer(key: str, chain_id: int, nonce: int = 0) -> str:
+def transfer(key: str, chain_id: int, nonce: int = 0, to: str | None = None, data: bytes = b"") -> str:
     account = Account.from_key(key)
     signed = account.sign_transaction(
         {
-            "to": account.address,
-            "value": 1,
-            "gas": 21_000,
+            "to": to or account.address,
+            "value": 0 if data else 1,
+            "data": data,
+            "gas": 300_000 if data else 21_000,
             "maxFeePerGas": 10**10,
             "maxPriorityFeePerGas": 10**9,
             "nonce": nonce,
@@ -67,6 +75,13 @@ def transfer(key: str, chain_id: int, nonce: int = 0) -> str:
         }
     )
     return "0x" + signed.raw_transaction.hex()
+
+
+def sealed(url: str, raw: str) -> dict[str, Any]:
+    """Send a raw transaction and wait for its receipt."""
+    tx_hash = rpc_call(url, "eth_sendRawTransaction", [raw])
+    receipt: dict[str, Any] = wait_for(lambda: rpc_call(url, "eth_getTransactionReceipt", [tx_hash]), what="receipt")
+    return receipt
 
 
 def wait_for(condition: Any, timeout: float = 60.0, what: str = "condition") -> Any:
@@ -108,10 +123,21 @@ def test_cluster_up_runs_parent_and_two_authority_children(tmp_path: Path) -> No
         refused = raw_rpc(child["rpc"], "eth_sendRawTransaction", [transfer(dev_accounts()[0].private_key, 7001)])
         assert "not a member of this permissioned chain" in refused["error"]["message"]
         # A member's transaction is sealed.
-        member_key = "0x" + load_authority_keys(Path(child["config"]).with_suffix(".keys"))[0].to_bytes().hex()
-        tx_hash = rpc_call(child["rpc"], "eth_sendRawTransaction", [transfer(member_key, 7001)])
-        receipt = wait_for(lambda: rpc_call(child["rpc"], "eth_getTransactionReceipt", [tx_hash]), what="receipt")
-        assert receipt["status"] == "0x1"
+        keys = ["0x" + key.to_bytes().hex() for key in load_authority_keys(Path(child["config"]).with_suffix(".keys"))]
+        assert sealed(child["rpc"], transfer(keys[0], 7001))["status"] == "0x1"
+        # Two of three members vote the dev account in; the next header announces the four members.
+        newcomer = dev_accounts()[0].address
+        propose = MEMBERSHIP_SELECTORS["propose"] + encode(["bool", "address"], [True, newcomer])
+        assert sealed(child["rpc"], transfer(keys[0], 7001, 1, MEMBERSHIP, propose))["status"] == "0x1"
+        proposal = proposal_id(0, ADD, Address(bytes.fromhex(newcomer[2:])))
+        vote = MEMBERSHIP_SELECTORS["vote"] + encode(["bytes32"], [proposal])
+        voted = sealed(child["rpc"], transfer(keys[1], 7001, 0, MEMBERSHIP, vote))
+        assert voted["status"] == "0x1" and len(voted["logs"]) == 2  # Voted, MembershipChanged
+        announcing = int(voted["blockNumber"], 16) + 1
+        wait_for(lambda: int(rpc_call(child["rpc"], "eth_blockNumber"), 16) >= announcing, what="the next block")
+        extra = bytes.fromhex(rpc_call(child["rpc"], "eth_getBlockByNumber", [hex(announcing), False])["extraData"][2:])
+        assert extra[:-65] == b"".join(bytes.fromhex(m[2:]) for m in [*members, newcomer.lower()])
+        assert sealed(child["rpc"], transfer(dev_accounts()[0].private_key, 7001))["status"] == "0x1"
         # The sibling child runs its own chain: its genesis differs.
         genesis = [rpc_call(node["rpc"], "eth_getBlockByNumber", ["0x0", False])["hash"] for node in nodes]
         assert len(set(genesis)) == 3
@@ -132,5 +158,6 @@ def test_cluster_api_with_a_wpoc_child(tmp_path: Path) -> None:
         wait_for(lambda: int(rpc_call(child.rpc_url, "eth_blockNumber"), 16) >= 1, what="a mined WPoC block")
         block = rpc_call(child.rpc_url, "eth_getBlockByNumber", ["0x1", False])
         assert int(block["difficulty"], 16) >= 512  # an X11 proof of work, not an authority seal
+        assert block["miner"] == dev_accounts()[0].address.lower()
         pids = [node.process.pid for node in cluster.nodes if node.process is not None]
     assert no_process_left(pids)

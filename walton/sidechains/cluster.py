@@ -28,7 +28,7 @@ from eth_keys.datatypes import PrivateKey
 
 from walton.node.miner import load_authority_keys
 from walton.sidechains.templates import ChildTemplate, generate_keys, key_address, render_config, write_key_file
-from walton.vm.networks.dev import DEV_CHAIN_ID
+from walton.vm.networks.dev import DEV_CHAIN_ID, dev_accounts
 
 TEMPLATE_CHOICES = ("authority", "wpoc")
 FIRST_CHILD_CHAIN_ID = 7001
@@ -183,7 +183,10 @@ class Cluster:
                     keys,
                 )
                 self.nodes.append(node)
-                sealing = ["--authority-key", str(self.datadir / f"child-{index}.keys")] if keys else ["--mine"]
+                if keys:
+                    sealing = ["--authority-key", str(self.datadir / f"child-{index}.keys")]
+                else:  # WPoC children mine to the first dev account, as the parent does
+                    sealing = ["--mine", "--etherbase", dev_accounts()[0].address]
                 self._spawn(node, ["--network", str(config), *sealing])
             for node in self.nodes:
                 self._wait_ready(node)
