@@ -11,15 +11,18 @@ import hashlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rlp
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_hash.auto import keccak
+from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.exceptions import ContractLogicError
+from web3.types import TxReceipt
 
 from tests.node.nodeproc import free_port
 from tests.node.test_rpc_methods import assemble, initcode
@@ -81,8 +84,8 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chains]:
         assert not cluster.failed()
 
 
-def send(w3: Web3, account: LocalAccount, to: str | None, data: bytes) -> dict[str, object]:
-    transaction = {
+def send(w3: Web3, account: LocalAccount, to: str | None, data: bytes) -> TxReceipt:
+    transaction: dict[str, Any] = {
         "from": account.address,
         "data": data,
         "nonce": w3.eth.get_transaction_count(account.address, "pending"),
@@ -96,7 +99,32 @@ def send(w3: Web3, account: LocalAccount, to: str | None, data: bytes) -> dict[s
     signed = account.sign_transaction(transaction)
     receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction), timeout=60)
     assert receipt["status"] == 1
-    return dict(receipt)
+    return receipt
+
+
+def tips_earned(w3: Web3, address: ChecksumAddress, first: int, last: int) -> int:
+    """Priority fees paid to ``address`` as the sealer of blocks ``first..last`` (members seal their own chain)."""
+    earned = 0
+    for number in range(first, last + 1):
+        block = w3.eth.get_block(number)
+        if block["miner"] == address:
+            for receipt in w3.eth.get_block_receipts(number):
+                earned += receipt["gasUsed"] * (receipt["effectiveGasPrice"] - block["baseFeePerGas"])
+    return earned
+
+
+class Balances:
+    """Balances of accounts on chains, then their changes net of gas paid and tips earned as a sealer."""
+
+    def __init__(self, entries: dict[str, tuple[Web3, ChecksumAddress]]) -> None:
+        self.entries = entries
+        self.before = {name: w3.eth.get_balance(address) for name, (w3, address) in entries.items()}
+        self.first = {name: w3.eth.block_number + 1 for name, (w3, _) in entries.items()}
+
+    def change(self, name: str, fees_paid: int = 0) -> int:
+        w3, address = self.entries[name]
+        tips = tips_earned(w3, address, self.first[name], w3.eth.block_number)
+        return w3.eth.get_balance(address) - self.before[name] + fees_paid - tips
 
 
 def test_child_stamp_is_proven_on_the_parent_and_the_sibling(chains: Chains) -> None:
@@ -104,12 +132,12 @@ def test_child_stamp_is_proven_on_the_parent_and_the_sibling(chains: Chains) -> 
     deployed = send(chains.child1, member, None, initcode(REGISTRY_RUNTIME))
     registry = str(deployed["contractAddress"])
     stamped = send(chains.child1, member, registry, STAMP + RECORD.to_bytes(32, "big"))
-    block_hash = bytes(stamped["blockHash"])  # type: ignore[arg-type]
+    block_hash = bytes(stamped["blockHash"])
 
     chains.relayer.sync(timeout=120)
     for target in (chains.relayer.parent, chains.relayer.children[1]):
         number, _ = chains.relayer.anchored_head(target, chains.relayer.children[0]) or (-1, b"")
-        assert number >= int(stamped["blockNumber"])  # type: ignore[call-overload]
+        assert number >= int(stamped["blockNumber"])
 
     proof = get_storage_proof(chains.child1, registry, STAMP, block_hash)
     assert proof.value == RECORD
@@ -121,7 +149,7 @@ def test_child_stamp_is_proven_on_the_parent_and_the_sibling(chains: Chains) -> 
         assert receipt["status"] == 1
 
     # the stamp transaction itself, by its receipt, on the parent
-    index = int(stamped["transactionIndex"])  # type: ignore[call-overload]
+    index = int(stamped["transactionIndex"])
     receipt_proof = get_receipt_proof(chains.child1, block_hash, index)
     proofs = precompile(chains.parent, PROOFS)
     proven = proofs.functions.verifyReceipt(chains.ids[0], block_hash, index, receipt_proof.encoded_proof).call()
@@ -182,20 +210,21 @@ def test_swap_parent_to_child_completes(chains: Chains) -> None:
     alice, bob = chains.dev[1], chains.members1[2]
     on_parent = SwapChain(Sender(chains.parent, alice, "parent"))
     on_child = SwapChain(Sender(chains.child1, bob, "child1"))
-    before = {
-        "alice_parent": chains.parent.eth.get_balance(alice.address),
-        "bob_parent": chains.parent.eth.get_balance(bob.address),
-        "alice_child": chains.child1.eth.get_balance(alice.address),
-        "bob_child": chains.child1.eth.get_balance(bob.address),
-    }
+    balances = Balances(
+        {
+            "alice_parent": (chains.parent, alice.address),
+            "bob_parent": (chains.parent, bob.address),
+            "alice_child": (chains.child1, alice.address),
+            "bob_child": (chains.child1, bob.address),
+        }
+    )
     result = run_swap(on_parent, on_child, give=3 * WTC, get=5 * WTC, window=8, report=lambda line: None)
     assert result.outcome is Outcome.SWAPPED
-    # each party has exactly what it agreed to (less the gas of the transactions it sent)
-    assert chains.parent.eth.get_balance(bob.address) == before["bob_parent"] + 3 * WTC
-    assert chains.child1.eth.get_balance(alice.address) == before["alice_child"] + 5 * WTC
-    fees_parent, fees_child = on_parent.sender.fees_paid, on_child.sender.fees_paid
-    assert chains.parent.eth.get_balance(alice.address) == before["alice_parent"] - 3 * WTC - fees_parent
-    assert chains.child1.eth.get_balance(bob.address) == before["bob_child"] - 5 * WTC - fees_child
+    # each party has exactly what it agreed to, besides the gas it paid (and tips it earned sealing)
+    assert balances.change("bob_parent") == 3 * WTC
+    assert balances.change("alice_child") == 5 * WTC
+    assert balances.change("alice_parent", on_parent.sender.fees_paid) == -3 * WTC
+    assert balances.change("bob_child", on_child.sender.fees_paid) == -5 * WTC
     assert on_parent.info(result.lock_a.swap_id).state == CLAIMED
     with pytest.raises(SwapError, match="not locked"):  # never both: a claimed swap cannot be refunded
         on_parent.refund(result.lock_a.swap_id)
@@ -205,16 +234,15 @@ def test_swap_child_to_child_refunds_when_the_counterparty_never_claims(chains: 
     alice, bob = chains.members1[1], chains.members2[2]
     on_child1 = SwapChain(Sender(chains.child1, alice, "child1"))
     on_child2 = SwapChain(Sender(chains.child2, bob, "child2"))
-    alice_before = chains.child1.eth.get_balance(alice.address)
-    bob_before = chains.child2.eth.get_balance(bob.address)
+    balances = Balances({"alice": (chains.child1, alice.address), "bob": (chains.child2, bob.address)})
     result = run_swap(on_child1, on_child2, give=2 * WTC, get=WTC, window=3, alice_claims=False, report=lambda x: None)
     assert result.outcome is Outcome.REFUNDED
     assert result.lock_b is not None
     assert on_child1.info(result.lock_a.swap_id).state == REFUNDED
     assert on_child2.info(result.lock_b.swap_id).state == REFUNDED
     # everyone has back what they put in, less gas
-    assert chains.child1.eth.get_balance(alice.address) == alice_before - on_child1.sender.fees_paid
-    assert chains.child2.eth.get_balance(bob.address) == bob_before - on_child2.sender.fees_paid
+    assert balances.change("alice", on_child1.sender.fees_paid) == 0
+    assert balances.change("bob", on_child2.sender.fees_paid) == 0
     with pytest.raises(SwapError, match="is refunded, not locked"):  # refunded once, never claimed after
         on_child2.claim(result.lock_b.swap_id, b"\0" * 32)
 
@@ -224,7 +252,7 @@ def test_the_relayer_carries_a_secret_child_to_parent(chains: Chains) -> None:
     on_parent = SwapChain(Sender(chains.parent, alice, "parent"))
     on_child = SwapChain(Sender(chains.child2, bob_child, "child2"))
     secret, hash_lock = new_secret()
-    bob_before = chains.parent.eth.get_balance(bob_parent.address)
+    balances = Balances({"bob": (chains.parent, bob_parent.address)})
     lock_a, _ = on_parent.lock(hash_lock, bob_parent.address, 4 * WTC, on_parent.now() + 40)
     lock_b, _ = on_child.lock(hash_lock, alice.address, WTC, on_child.now() + 20)
     on_child.claim(lock_b.swap_id, secret)  # Alice's claim reveals the secret on child 2; Bob stays offline
@@ -232,7 +260,7 @@ def test_the_relayer_carries_a_secret_child_to_parent(chains: Chains) -> None:
     report = chains.relayer.step()
     assert report.claims == 1, report.errors
     assert on_parent.info(lock_a.swap_id).state == CLAIMED
-    assert chains.parent.eth.get_balance(bob_parent.address) == bob_before + 4 * WTC
+    assert balances.change("bob") == 4 * WTC
     assert chains.relayer.step().claims == 0  # nothing is claimed twice
 
 
