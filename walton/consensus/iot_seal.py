@@ -43,9 +43,11 @@ def seal_hash(header: BlockHeaderAPI) -> bytes:
     return keccak(rlp.encode(sealed_items))
 
 
-def expected_difficulty(parent: BlockHeaderAPI, timestamp: int, minimum: int) -> int:
-    """Walton's phase-two difficulty, floored at the network's minimum."""
-    return calc_difficulty(parent.block_number, parent.difficulty, parent.timestamp, timestamp, IOT_HEIGHTS, minimum)
+def iot_difficulty(
+    parent_number: int, parent_difficulty: int, parent_timestamp: int, timestamp: int, minimum: int
+) -> int:
+    """Walton's phase-two difficulty after a parent with these fields, floored at the network's minimum."""
+    return calc_difficulty(parent_number, parent_difficulty, parent_timestamp, timestamp, IOT_HEIGHTS, minimum)
 
 
 def iot_order(number: int) -> str:

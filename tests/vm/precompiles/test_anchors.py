@@ -33,6 +33,15 @@ def child() -> Any:
     return chain
 
 
+@pytest.fixture(scope="module")
+def rival() -> Any:
+    """Another WPoC chain from the same genesis, mined by someone else: a competing branch of the child."""
+    chain = new_chain()
+    for _ in range(5):
+        mine(chain, ADDRESSES[8])
+    return chain
+
+
 def _headers(child: Any, *numbers: int) -> list[Any]:
     return [child.get_canonical_block_header_by_number(number) for number in numbers]
 
@@ -101,7 +110,8 @@ def test_forged_unlinked_and_badly_sealed_wpoc_headers_are_refused(child: Any) -
     one, two = _headers(child, 1, 2)
     proof_one, proof_two = coinbase_proofs(child, [one, two])
     cases = [
-        ([two], [proof_two], "header 0 refused: block 2: parent hash"),
+        ([two], [proof_two], "header 0 refused: block 2: its parent is not anchored"),
+        ([one, one], [proof_one, proof_one], "header 1 refused: block 1: parent hash"),
         ([one.copy(nonce=(int.from_bytes(one.nonce, "big") + 1).to_bytes(8, "big"))], [proof_one], "bad seal"),
         ([one.copy(extra_data=b"forged")], [proof_one], "bad seal: InvalidMixDigestError"),
         ([one.copy(difficulty=one.difficulty * 2)], [proof_one], "the rule gives"),
@@ -149,3 +159,25 @@ def test_authority_headers_follow_the_turn_and_announced_member_sets() -> None:
     assert "takes no coinbase proofs" in with_proof.reason
     accepted = send(parent, ANCHORS, "submitHeaders", CHILD, [rlp.encode(three)], [])
     assert returned(ANCHORS, "submitHeaders", accepted) == (3,)
+
+
+def _anchored(parent: Any, header: Any) -> bool:
+    return send(parent, ANCHORS, "anchoredHeader", CHILD, header.hash).ok
+
+
+def test_the_heaviest_wpoc_branch_is_the_anchored_chain(child: Any, rival: Any) -> None:
+    parent = new_chain()
+    _register_wpoc(parent, child)
+    rival_one = _headers(rival, 1)
+    assert returned(ANCHORS, "submitHeaders", _submit(parent, rival, rival_one)) == (1,)
+    ours = _headers(child, 1, 2, 3)
+    assert returned(ANCHORS, "submitHeaders", _submit(parent, child, ours)) == (3,)  # heavier: the head moves
+    assert _head(parent) == (3, ours[2].hash)
+    assert not _anchored(parent, rival_one[0]) and all(_anchored(parent, header) for header in ours)
+    again = _submit(parent, child, ours[:1])
+    assert "is already anchored" in again.reason
+    rest = _headers(rival, 2, 3, 4, 5)
+    assert returned(ANCHORS, "submitHeaders", _submit(parent, rival, rest)) == (5,)  # the rival branch is heavier now
+    assert _head(parent) == (5, rest[3].hash)
+    assert not any(_anchored(parent, header) for header in ours)
+    assert all(_anchored(parent, header) for header in rival_one + rest)

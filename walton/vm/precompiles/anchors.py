@@ -2,18 +2,21 @@
 
 A child chain is registered once with its genesis header (the trust anchor: whoever relies on the
 anchors compares its hash with the child's own) and its consensus: WPoC (1) or authority (2).
-After that, headers only enter by extending the anchored head, each one checked here with the
-same pure functions the child's own nodes use:
+Headers are then checked with the same pure functions the child's own nodes use:
 
 - parent link: parent hash, number + 1, a later timestamp;
 - WPoC: the difficulty Walton's rule gives from the parent (floored at the child's minimum), and
   the X11 seal below the stake-weighted target, with the coinbase balance taken from an account
-  proof against the parent's state root (``coinbaseProofs[i]``);
+  proof against the parent's state root (``coinbaseProofs[i]``). Headers may extend any anchored
+  header; the branch with the most total difficulty is the anchored chain, as it is on the child,
+  so a relayer who anchors a forged branch first is overtaken by the real chain's work;
 - authority: the in-turn member's signature (``walton.consensus.authority``), the member set
-  carried from header to header as the headers announce changes.
+  carried from header to header as the headers announce changes. Only members can seal, so these
+  headers only extend the anchored head.
 
-Anchored headers keep their number and state/transactions/receipts roots, which the PROOF
-precompile (0x111) proves child data against. Each accepted header earns the sender labor credit.
+Anchored headers keep their number and state/transactions/receipts roots; those on the anchored
+chain (genesis to head) are what the PROOF precompile (0x111) proves child data against. Each
+accepted header earns the sender labor credit; a header is anchored once.
 
 Gas follows the work: storage writes are charged like SSTORE (22,100 fresh, 5,000 rewrite), reads
 of the anchored head like SLOAD (2,100 a word), an authority signature like ecrecover (3,000), a
@@ -33,7 +36,7 @@ from eth_typing import Address
 from eth_utils import ValidationError
 
 from walton.consensus.authority import header_authorities, verify_authority_header
-from walton.consensus.iot_seal import expected_difficulty, seal_hash, verify_iot_seal
+from walton.consensus.iot_seal import iot_difficulty, seal_hash, verify_iot_seal
 from walton.consensus.labor import HEADER_CREDIT
 from walton.consensus.seal import SealError
 from walton.vm.precompiles.abi import storage_slot
@@ -69,6 +72,22 @@ class AnchoredHeader:
     receipts_root: bytes
 
 
+@dataclass(frozen=True)
+class _Link:
+    """What the next WPoC header is checked against: its anchored parent's fields and the work up to it."""
+
+    hash: bytes
+    number: int
+    timestamp: int
+    difficulty: int
+    state_root: bytes
+    total_difficulty: int
+
+
+_ROOTS = ("stateRoot", "transactionsRoot", "receiptsRoot")
+_LINK_FIELDS = ("number", "timestamp", "difficulty", "stateRoot", "totalDifficulty")
+
+
 def _slot(name: str, chain_id: int, *keys: bytes | int) -> bytes:
     return storage_slot(f"anchor.{name}", chain_id, *keys)
 
@@ -79,17 +98,27 @@ def _store(call: Call, slot: bytes, value: int) -> None:
     call.store(slot, value)
 
 
+def _load(call: Call, slot: bytes) -> int:
+    call.charge(SLOAD_GAS, "ANCHOR storage")
+    return call.load(slot)
+
+
 def anchored_header(state: StateAPI, chain_id: int, block_hash: bytes) -> AnchoredHeader | None:
-    """The roots of an anchored child header, or None if ``block_hash`` is not anchored for ``chain_id``."""
+    """The roots of ``block_hash`` if it is on ``chain_id``'s anchored chain (genesis to head), else None.
 
-    def word(name: str) -> int:
-        return state.get_storage(_ACCOUNT, int.from_bytes(_slot(name, chain_id, block_hash), "big"))
+    Headers on a lighter WPoC branch stay recorded but do not count until their branch is the heaviest.
+    """
 
-    number_plus_one = word("number")
+    def word(name: str, *keys: bytes | int) -> int:
+        return state.get_storage(_ACCOUNT, int.from_bytes(_slot(name, chain_id, *keys), "big"))
+
+    number_plus_one = word("number", block_hash)
     if number_plus_one == 0:
         return None
-    roots = (word(name).to_bytes(32, "big") for name in ("stateRoot", "transactionsRoot", "receiptsRoot"))
-    return AnchoredHeader(number_plus_one - 1, *roots)
+    number = number_plus_one - 1
+    if number > word("headNumber") or word("canonical", number).to_bytes(32, "big") != block_hash:
+        return None
+    return AnchoredHeader(number, *(word(name, block_hash).to_bytes(32, "big") for name in _ROOTS))
 
 
 def _decode_header(data: bytes, what: str) -> BlockHeaderAPI:
@@ -115,6 +144,58 @@ def _store_authorities(call: Call, chain_id: int, members: Sequence[Address]) ->
         _store(call, _slot("authority", chain_id, index), int.from_bytes(member, "big"))
 
 
+def _record(call: Call, chain_id: int, header: BlockHeaderAPI) -> None:
+    """Keep ``header``'s number and roots: what proofs are checked against."""
+    block_hash = header.hash
+    if call.load(_slot("number", chain_id, block_hash)):
+        raise PrecompileRevert(
+            f"ANCHOR: chain {chain_id}: block {header.block_number} 0x{block_hash.hex()} is already anchored"
+        )
+    _store(call, _slot("number", chain_id, block_hash), header.block_number + 1)
+    _store(call, _slot("stateRoot", chain_id, block_hash), int.from_bytes(header.state_root, "big"))
+    _store(call, _slot("transactionsRoot", chain_id, block_hash), int.from_bytes(header.transaction_root, "big"))
+    _store(call, _slot("receiptsRoot", chain_id, block_hash), int.from_bytes(header.receipt_root, "big"))
+
+
+def _record_link(call: Call, chain_id: int, header: BlockHeaderAPI, total_difficulty: int) -> _Link:
+    """A WPoC header's record also keeps what its children are checked against, and its parent for reorgs."""
+    block_hash = header.hash
+    _store(call, _slot("parent", chain_id, block_hash), int.from_bytes(header.parent_hash, "big"))
+    _store(call, _slot("timestamp", chain_id, block_hash), header.timestamp)
+    _store(call, _slot("difficulty", chain_id, block_hash), header.difficulty)
+    _store(call, _slot("totalDifficulty", chain_id, block_hash), total_difficulty)
+    return _Link(
+        block_hash, header.block_number, header.timestamp, header.difficulty, header.state_root, total_difficulty
+    )
+
+
+def _link(call: Call, chain_id: int, block_hash: bytes) -> _Link | None:
+    number_plus_one, timestamp, difficulty, state_root, total = (
+        _load(call, _slot(name, chain_id, block_hash)) for name in _LINK_FIELDS
+    )
+    if number_plus_one == 0:
+        return None
+    return _Link(block_hash, number_plus_one - 1, timestamp, difficulty, state_root.to_bytes(32, "big"), total)
+
+
+def _move_head(call: Call, chain_id: int, block_hash: bytes, number: int) -> None:
+    """Make ``block_hash`` the head: rewrite the canonical numbers back to where its branch meets the old chain.
+
+    Entries at or below the old head always form one chain from the genesis; entries above it may be
+    left from an abandoned branch, so they never end the walk.
+    """
+    old_head_number = _load(call, _slot("headNumber", chain_id))
+    _store(call, _slot("head", chain_id), int.from_bytes(block_hash, "big"))
+    _store(call, _slot("headNumber", chain_id), number)
+    while not (
+        number <= old_head_number
+        and _load(call, _slot("canonical", chain_id, number)).to_bytes(32, "big") == block_hash
+    ):
+        _store(call, _slot("canonical", chain_id, number), int.from_bytes(block_hash, "big"))
+        block_hash = _load(call, _slot("parent", chain_id, block_hash)).to_bytes(32, "big")
+        number -= 1
+
+
 def _head_header(call: Call, chain_id: int) -> BlockHeaderAPI:
     length = call.load(_slot("headLength", chain_id))
     call.charge(SLOAD_GAS * ((length + 31) // 32), "anchored head")
@@ -122,16 +203,8 @@ def _head_header(call: Call, chain_id: int) -> BlockHeaderAPI:
     return _decode_header(b"".join(words)[:length], "the anchored head")
 
 
-def _anchor(call: Call, chain_id: int, header: BlockHeaderAPI) -> None:
-    """Record ``header``'s roots and make it the head (its full RLP kept to check the next header's link)."""
-    block_hash = header.hash
-    _store(call, _slot("number", chain_id, block_hash), header.block_number + 1)
-    _store(call, _slot("stateRoot", chain_id, block_hash), int.from_bytes(header.state_root, "big"))
-    _store(call, _slot("transactionsRoot", chain_id, block_hash), int.from_bytes(header.transaction_root, "big"))
-    _store(call, _slot("receiptsRoot", chain_id, block_hash), int.from_bytes(header.receipt_root, "big"))
-
-
-def _set_head(call: Call, chain_id: int, header: BlockHeaderAPI) -> None:
+def _set_authority_head(call: Call, chain_id: int, header: BlockHeaderAPI) -> None:
+    """An authority chain only grows at its head, whose full RLP is kept to check the next header's link."""
     encoded = rlp.encode(header)
     _store(call, _slot("head", chain_id), int.from_bytes(header.hash, "big"))
     _store(call, _slot("headNumber", chain_id), header.block_number)
@@ -155,7 +228,6 @@ def _register(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
         minimum = arguments[4] if len(arguments) > 4 else genesis.difficulty
         if minimum <= 0:
             raise PrecompileRevert(f"ANCHOR: the minimum difficulty must be positive, got {minimum}")
-        _store(call, _slot("minimumDifficulty", chain_id), minimum)
     else:
         if len(arguments) > 4:
             raise PrecompileRevert("ANCHOR: an authority chain has no minimum difficulty")
@@ -168,23 +240,30 @@ def _register(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
             raise PrecompileRevert(
                 f"ANCHOR: an authority chain needs 1 to {MAX_AUTHORITIES} distinct authorities, got {len(authorities)}"
             )
-        _store_authorities(call, chain_id, authorities)
     _store(call, _slot("consensus", chain_id), consensus)
-    _anchor(call, chain_id, genesis)
-    _set_head(call, chain_id, genesis)
+    _record(call, chain_id, genesis)
+    _store(call, _slot("canonical", chain_id, genesis.block_number), int.from_bytes(genesis.hash, "big"))
+    if consensus == WPOC:
+        _store(call, _slot("minimumDifficulty", chain_id), minimum)
+        _record_link(call, chain_id, genesis, genesis.difficulty)
+        _store(call, _slot("head", chain_id), int.from_bytes(genesis.hash, "big"))
+        _store(call, _slot("headNumber", chain_id), genesis.block_number)
+    else:
+        _store_authorities(call, chain_id, authorities)
+        _set_authority_head(call, chain_id, genesis)
     call.emit(ChainRegistered, chain_id, genesis.hash, consensus)
     return (genesis.hash,)
 
 
-def _check_wpoc(call: Call, header: BlockHeaderAPI, parent: BlockHeaderAPI, minimum: int, proof: bytes) -> None:
+def _check_wpoc(call: Call, header: BlockHeaderAPI, parent: _Link, minimum: int, proof: bytes) -> None:
     number = header.block_number
     if header.parent_hash != parent.hash:
         raise ValidationError(f"block {number}: parent hash 0x{header.parent_hash.hex()} is not 0x{parent.hash.hex()}")
-    if number != parent.block_number + 1:
-        raise ValidationError(f"block {number} cannot follow block {parent.block_number}")
+    if number != parent.number + 1:
+        raise ValidationError(f"block {number} cannot follow block {parent.number}")
     if header.timestamp <= parent.timestamp:
         raise ValidationError(f"block {number}: timestamp {header.timestamp} is not after its parent's")
-    want = expected_difficulty(parent, header.timestamp, minimum)
+    want = iot_difficulty(parent.number, parent.difficulty, parent.timestamp, header.timestamp, minimum)
     if header.difficulty != want:
         raise ValidationError(f"block {number}: difficulty {header.difficulty}, the rule gives {want}")
     call.charge(PROOF_GAS_PER_WORD * ((len(proof) + 31) // 32), "coinbase account proof")
@@ -200,6 +279,54 @@ def _check_wpoc(call: Call, header: BlockHeaderAPI, parent: BlockHeaderAPI, mini
         raise ValidationError(f"block {number}: bad seal: {type(error).__name__}: {error}") from None
 
 
+def _refused(chain_id: int, index: int, error: Exception) -> PrecompileRevert:
+    return PrecompileRevert(f"ANCHOR: chain {chain_id}: header {index} refused: {error}")
+
+
+def _submit_wpoc(call: Call, chain_id: int, headers: list[BlockHeaderAPI], proofs: Sequence[bytes]) -> None:
+    """Anchor WPoC headers extending any anchored header; the heaviest branch (total difficulty) is the chain."""
+    if len(proofs) != len(headers):
+        raise PrecompileRevert(
+            f"ANCHOR: a WPoC chain needs one coinbase proof per header: {len(headers)} headers, {len(proofs)} proofs"
+        )
+    parent = _link(call, chain_id, headers[0].parent_hash)
+    if parent is None:
+        raise _refused(chain_id, 0, ValidationError(f"block {headers[0].block_number}: its parent is not anchored"))
+    minimum = call.load(_slot("minimumDifficulty", chain_id))
+    for index, header in enumerate(headers):
+        try:
+            _check_wpoc(call, header, parent, minimum, proofs[index])
+        except ValidationError as error:
+            raise _refused(chain_id, index, error) from None
+        _record(call, chain_id, header)
+        parent = _record_link(call, chain_id, header, parent.total_difficulty + header.difficulty)
+    head = _link(call, chain_id, call.load(_slot("head", chain_id)).to_bytes(32, "big"))
+    if head is None or parent.total_difficulty > head.total_difficulty:
+        _move_head(call, chain_id, parent.hash, parent.number)
+
+
+def _submit_authority(call: Call, chain_id: int, headers: list[BlockHeaderAPI], proofs: Sequence[bytes]) -> None:
+    """Anchor authority headers extending the head, each sealed by its in-turn member."""
+    if any(proofs):
+        raise PrecompileRevert("ANCHOR: an authority chain takes no coinbase proofs (pass empty bytes)")
+    parent = _head_header(call, chain_id)
+    authorities = members_before = _authorities(call, chain_id)
+    for index, header in enumerate(headers):
+        call.charge(ECRECOVER_GAS, "authority signature")
+        try:
+            authorities = verify_authority_header(header, parent, authorities)
+        except ValidationError as error:
+            raise _refused(chain_id, index, error) from None
+        if len(authorities) > MAX_AUTHORITIES:
+            raise _refused(chain_id, index, ValidationError(f"more than {MAX_AUTHORITIES} authorities announced"))
+        _record(call, chain_id, header)
+        _store(call, _slot("canonical", chain_id, header.block_number), int.from_bytes(header.hash, "big"))
+        parent = header
+    _set_authority_head(call, chain_id, parent)
+    if authorities != members_before:
+        _store_authorities(call, chain_id, authorities)
+
+
 def _submit(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
     chain_id, encoded_headers, proofs = arguments
     consensus = call.load(_slot("consensus", chain_id))
@@ -207,38 +334,18 @@ def _submit(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
         raise PrecompileRevert(f"ANCHOR: chain {chain_id} is not registered")
     if not 0 < len(encoded_headers) <= MAX_HEADERS_PER_CALL:
         raise PrecompileRevert(f"ANCHOR: submit 1 to {MAX_HEADERS_PER_CALL} headers, got {len(encoded_headers)}")
-    if consensus == WPOC and len(proofs) != len(encoded_headers):
-        raise PrecompileRevert(
-            f"ANCHOR: a WPoC chain needs one coinbase proof per header: "
-            f"{len(encoded_headers)} headers, {len(proofs)} proofs"
-        )
-    if consensus == AUTHORITY and any(proofs):
-        raise PrecompileRevert("ANCHOR: an authority chain takes no coinbase proofs (pass empty bytes)")
-    parent = _head_header(call, chain_id)
-    authorities = _authorities(call, chain_id)
-    members_before = authorities
-    minimum = call.load(_slot("minimumDifficulty", chain_id))
+    headers = []
     for index, encoded in enumerate(encoded_headers):
         call.charge(HEADER_GAS, "child header")
-        header = _decode_header(encoded, f"header {index}")
-        try:
-            if consensus == WPOC:
-                _check_wpoc(call, header, parent, minimum, proofs[index])
-            else:
-                call.charge(ECRECOVER_GAS, "authority signature")
-                authorities = verify_authority_header(header, parent, authorities)
-        except ValidationError as error:
-            raise PrecompileRevert(f"ANCHOR: chain {chain_id}: header {index} refused: {error}") from None
-        _anchor(call, chain_id, header)
+        headers.append(_decode_header(encoded, f"header {index}"))
+    if consensus == WPOC:
+        _submit_wpoc(call, chain_id, headers, proofs)
+    else:
+        _submit_authority(call, chain_id, headers, proofs)
+    for header in headers:
         call.emit(HeadersAnchored, chain_id, header.block_number, header.hash, call.sender)
-        parent = header
-    _set_head(call, chain_id, parent)
-    if authorities != members_before:
-        if len(authorities) > MAX_AUTHORITIES:
-            raise PrecompileRevert(f"ANCHOR: chain {chain_id} announces more than {MAX_AUTHORITIES} authorities")
-        _store_authorities(call, chain_id, authorities)
-    add_credit(call, call.sender, HEADER_CREDIT * len(encoded_headers))
-    return (parent.block_number,)
+    add_credit(call, call.sender, HEADER_CREDIT * len(headers))
+    return (call.load(_slot("headNumber", chain_id)),)
 
 
 def _head(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -252,7 +359,9 @@ def _anchored(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
     chain_id, block_hash = arguments
     header = anchored_header(call.computation.state, chain_id, block_hash)
     if header is None:
-        raise PrecompileRevert(f"ANCHOR: block 0x{block_hash.hex()} of chain {chain_id} is not anchored")
+        raise PrecompileRevert(
+            f"ANCHOR: block 0x{block_hash.hex()} of chain {chain_id} is not anchored (or not on its heaviest branch)"
+        )
     return header.number, header.state_root, header.transactions_root, header.receipts_root
 
 

@@ -5,11 +5,16 @@ from typing import Any
 from eth.abc import BlockHeaderAPI
 from eth.vm.forks.prague.headers import create_prague_header_from_parent
 
-# The seal hash and difficulty rule are pure functions of headers, shared with the anchor precompile.
-from walton.consensus.iot_seal import expected_difficulty, seal_hash
+# The seal hash and difficulty rule are pure functions, shared with the anchor precompile.
+from walton.consensus.iot_seal import iot_difficulty, seal_hash
 
 SEAL_FIELDS = ("difficulty", "nonce", "mix_hash")
 _create_prague_header = create_prague_header_from_parent()
+
+
+def expected_difficulty(parent: BlockHeaderAPI, timestamp: int, minimum: int) -> int:
+    """Walton's phase-two difficulty, floored at the network's minimum."""
+    return iot_difficulty(parent.block_number, parent.difficulty, parent.timestamp, timestamp, minimum)
 
 
 def create_iot_header_from_parent(
