@@ -149,6 +149,7 @@ def test_authority_headers_follow_the_turn_and_announced_member_sets() -> None:
     refusals = [
         (old_turn, "but it is 0x" + new_members[1].hex() + "'s turn"),
         (authority_child(two, KEYS[9]), "(not a member)"),
+        (authority_child(one, MEMBER_KEYS[MEMBERS[2]]), "block 2: parent hash"),  # not linked to the head
         (three.copy(extra_data=b""), "too short for a 65-byte authority signature"),
         (authority_child(two, MEMBER_KEYS[new_members[1]], difficulty=2), "difficulty 1"),
     ]

@@ -134,8 +134,10 @@ def _address(value: str) -> Address:
 
 
 def _authorities(call: Call, chain_id: int) -> tuple[Address, ...]:
-    count = call.load(_slot("authorityCount", chain_id))
-    return tuple(Address(call.load(_slot("authority", chain_id, index)).to_bytes(20, "big")) for index in range(count))
+    count = _load(call, _slot("authorityCount", chain_id))
+    return tuple(
+        Address(_load(call, _slot("authority", chain_id, index)).to_bytes(20, "big")) for index in range(count)
+    )
 
 
 def _store_authorities(call: Call, chain_id: int, members: Sequence[Address]) -> None:
