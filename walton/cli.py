@@ -136,6 +136,7 @@ def _init(args: argparse.Namespace) -> int:
     from walton.node.config import chaindata_path, default_data_root
 
     network = "dev" if args.dev else args.network
+    sidechains_cli.check_node_options(network, None)
     datadir = (args.datadir or default_data_root() / Path(network).stem).expanduser()
     store = RocksDB(chaindata_path(datadir))
     try:

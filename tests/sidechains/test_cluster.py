@@ -122,6 +122,11 @@ def test_cluster_up_runs_parent_and_two_authority_children(tmp_path: Path) -> No
         # A prefunded dev account is not a member: its transaction is refused with a clear error.
         refused = raw_rpc(child["rpc"], "eth_sendRawTransaction", [transfer(dev_accounts()[0].private_key, 7001)])
         assert "not a member of this permissioned chain" in refused["error"]["message"]
+        # Calls stay open to anyone: they change nothing.
+        is_member = MEMBERSHIP_SELECTORS["isMember"] + encode(["address"], [dev_accounts()[0].address])
+        call = {"from": dev_accounts()[0].address, "to": MEMBERSHIP, "data": "0x" + is_member.hex()}
+        assert int(rpc_call(child["rpc"], "eth_call", [call, "latest"]), 16) == 0
+        assert int(rpc_call(child["rpc"], "eth_estimateGas", [call]), 16) > 21_000
         # A member's transaction is sealed.
         keys = ["0x" + key.to_bytes().hex() for key in load_authority_keys(Path(child["config"]).with_suffix(".keys"))]
         assert sealed(child["rpc"], transfer(keys[0], 7001))["status"] == "0x1"

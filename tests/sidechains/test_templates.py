@@ -139,3 +139,14 @@ def test_child_new_and_init_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
     (tmp_path / "broken.toml").write_text('[chain]\nname = "b"\n')
     assert main(["child", "init", str(tmp_path / "broken.toml"), "--datadir", str(datadir)]) == 2
     assert "chain_id: required" in capsys.readouterr().out
+
+
+def test_walton_init_takes_a_child_config_and_refuses_a_bad_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path, render_config(ChildTemplate("meters", 7300, "wpoc", dev=True)))
+    assert main(["init", "--network", str(config), "--datadir", str(tmp_path / "data")]) == 0
+    assert json.loads(capsys.readouterr().out)["genesis"] == "0x" + load_child_network(config).genesis_header.hash.hex()
+    bad = write(tmp_path, '[chain]\nname = "x"\nchain_id = 1\ntemplate = "pow"\n', "bad.toml")
+    with pytest.raises(SystemExit, match="template: one of authority, wpoc"):
+        main(["init", "--network", str(bad), "--datadir", str(tmp_path / "other")])

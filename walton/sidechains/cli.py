@@ -170,7 +170,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def check_node_options(network: str, authority_key: Path | None) -> None:
-    """Refuse a bad child config or key file before ``walton node`` starts its processes."""
+    """Refuse a bad child config or key file before ``walton node`` (or ``init``) opens anything."""
     from walton.node.miner import load_authority_keys
     from walton.vm.networks.child import is_child_config
 
@@ -180,4 +180,4 @@ def check_node_options(network: str, authority_key: Path | None) -> None:
         if authority_key is not None:
             load_authority_keys(authority_key)
     except (ChildConfigError, OSError, ValueError) as exc:
-        raise SystemExit(f"walton node: {exc}") from None
+        raise SystemExit(f"walton: {exc}") from None
