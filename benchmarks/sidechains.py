@@ -170,7 +170,7 @@ def main() -> None:
     print(f"anchors:        {anchors:8.1f} headers/s anchored on the parent ({count} headers, relayer end to end)")
     print(f"  vs transfers: {anchors * transfer_s:8.1f}x the {1 / transfer_s:.1f} transfers/s sent one at a time")
     print(f"proof gas:      {cost['gas']:8.0f} verifyStorage charges ({cost['proof_bytes']} proof bytes)")
-    print(f"  transaction:  {cost['transaction_gas']:8.0f} gas for a transaction calling it (intrinsic, calldata, labor credit)")
+    print(f"  transaction:  {cost['transaction_gas']:8.0f} gas for a transaction with it (intrinsic, calldata, credit)")
     print(f"  vs ecrecover: {cost['gas'] / ECRECOVER_GAS:8.1f}x its {ECRECOVER_GAS} gas")
     print(f"proof time:     {cost['verify_s'] * 1e6:8.0f} us to verify in process")
     print(f"  vs ecrecover: {cost['verify_s'] / cost['ecrecover_s']:8.1f}x its {cost['ecrecover_s'] * 1e6:.0f} us")
