@@ -67,7 +67,7 @@ def transfer(key: str, chain_id: int, nonce: int = 0, to: str | None = None, dat
             "to": to or account.address,
             "value": 0 if data else 1,
             "data": data,
-            "gas": 300_000 if data else 21_000,
+            "gas": 600_000 if data else 21_000,
             "maxFeePerGas": 10**10,
             "maxPriorityFeePerGas": 10**9,
             "nonce": nonce,

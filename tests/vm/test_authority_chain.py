@@ -48,7 +48,7 @@ def transaction(chain: ChainAPI, key: PrivateKey, to: Address, data: bytes = b""
     sender = Address(key.public_key.to_canonical_address())
     nonce = chain.get_vm().state.get_nonce(sender)
     unsigned = chain.create_unsigned_transaction(
-        nonce=nonce, gas_price=10**10, gas=300_000, to=to, value=value, data=data
+        nonce=nonce, gas_price=10**10, gas=1_000_000, to=to, value=value, data=data
     )
     return unsigned.as_signed_transaction(key, chain_id=NETWORK.chain_id)
 
@@ -210,3 +210,22 @@ def test_double_vote_and_removal() -> None:
     seal_next(chain)
     state = chain.get_vm().state
     assert isinstance(state, AuthorityState) and state.sender_refusal(MEMBERS[2]) is not None
+
+
+def test_a_change_pays_for_every_slot_it_writes() -> None:
+    chain = new_chain()
+    newcomer = ADDRESSES[3]
+    seal_next(chain, [vote_tx(chain, KEYS[0], "propose", ["bool", "address"], [True, newcomer])])
+    proposal = proposal_id(0, ADD, newcomer)
+    vote = vote_tx(chain, KEYS[1], "vote", ["bytes32"], [proposal])
+    short = chain.create_unsigned_transaction(
+        nonce=vote.nonce, gas_price=10**10, gas=120_000, to=MEMBERSHIP_ADDRESS, value=0, data=vote.data
+    ).as_signed_transaction(KEYS[1], chain_id=NETWORK.chain_id)
+    block = seal_next(chain, [short])
+    assert block.get_receipts(chain.chaindb)[0].state_root == b""  # out of gas: nothing changed
+    assert call_membership(chain, "proposal", ["bytes32"], [proposal], ["bool", "address", "uint256", "bool"])[2] == 1
+    _sealer, announce = next_sealer(chain)
+    assert announce is None
+    block = seal_next(chain, [vote_tx(chain, KEYS[1], "vote", ["bytes32"], [proposal])])
+    receipt = block.get_receipts(chain.chaindb)[0]
+    assert receipt.state_root == b"\x01" and receipt.gas_used > 200_000  # ten slots written, most of them new

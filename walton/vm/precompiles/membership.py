@@ -37,6 +37,13 @@ CHANGED_AT = storage_slot("changedAt")
 EPOCH = storage_slot("epoch")
 CHAIN_ID = storage_slot("chainId")
 
+# Each slot written costs what a cold SSTORE would (EIP-2929 cold access + EIP-2200 set / reset).
+STORE_NEW_GAS = 22_100
+STORE_UPDATE_GAS = 5_000
+# Reading the member list costs a cold SLOAD per slot; the fixed part covers the checks and hashing.
+LOAD_GAS = 2_100
+PROPOSE_GAS = VOTE_GAS = 5_000
+
 # Reads storage as (account, slot) -> value: a state, an AccountDB, or a precompile call.
 StorageReader = Callable[[Address, int], int]
 
@@ -86,6 +93,15 @@ def genesis_storage(members: Sequence[Address], chain_id: int) -> dict[int, int]
     return storage
 
 
+def _store(call: Call, slot: bytes, value: int) -> None:
+    """Write one slot, charged like a cold SSTORE: the member list's size varies, so its writes are priced each."""
+    old = call.load(slot)
+    if old == value:
+        return
+    call.charge(STORE_NEW_GAS if old == 0 else STORE_UPDATE_GAS, "MEMBERSHIP storage write")
+    call.store(slot, value)
+
+
 def _call_reader(call: Call) -> StorageReader:
     state = call.computation.state
     return state.get_storage
@@ -93,9 +109,12 @@ def _call_reader(call: Call) -> StorageReader:
 
 def _require_member(call: Call, action: str) -> tuple[Address, ...]:
     read = _call_reader(call)
+    call.charge(LOAD_GAS, "MEMBERSHIP membership read")
     if not is_member(read, call.sender):
         raise PrecompileRevert(f"MEMBERSHIP: only members may {action}; 0x{call.sender.hex()} is not a member")
-    return current_members(read)
+    members = current_members(read)
+    call.charge(LOAD_GAS * (len(members) + 1), "MEMBERSHIP member list read")
+    return members
 
 
 def proposal_id(epoch: int, kind: int, member: Address) -> bytes:
@@ -104,10 +123,10 @@ def proposal_id(epoch: int, kind: int, member: Address) -> bytes:
 
 def _write_list(call: Call, name: str, length_slot: bytes, members: Sequence[Address], old_length: int) -> None:
     for index, member in enumerate(members):
-        call.store(storage_slot(name, index), int.from_bytes(member, "big"))
+        _store(call, storage_slot(name, index), int.from_bytes(member, "big"))
     for index in range(len(members), old_length):
-        call.store(storage_slot(name, index), 0)
-    call.store(length_slot, len(members))
+        _store(call, storage_slot(name, index), 0)
+    _store(call, length_slot, len(members))
 
 
 def _apply(call: Call, kind: int, member: Address, members: tuple[Address, ...]) -> None:
@@ -115,15 +134,15 @@ def _apply(call: Call, kind: int, member: Address, members: tuple[Address, ...])
     if call.load(CHANGED_AT) != call.block_number + 1:  # the first change in this block: keep the set before it
         previous_length = call.load(PREVIOUS_LENGTH)
         _write_list(call, "previous", PREVIOUS_LENGTH, members, previous_length)
-        call.store(CHANGED_AT, call.block_number + 1)
+        _store(call, CHANGED_AT, call.block_number + 1)
     if kind == ADD:
         new_members = (*members, member)
-        call.store(storage_slot("isMember", member), 1)
+        _store(call, storage_slot("isMember", member), 1)
     else:
         new_members = tuple(m for m in members if m != member)
-        call.store(storage_slot("isMember", member), 0)
+        _store(call, storage_slot("isMember", member), 0)
     _write_list(call, "members", MEMBERS_LENGTH, new_members, len(members))
-    call.store(EPOCH, call.load(EPOCH) + 1)
+    _store(call, EPOCH, call.load(EPOCH) + 1)
     call.emit(MembershipChanged, member, kind == ADD, len(new_members))
 
 
@@ -131,10 +150,10 @@ def _vote_on(call: Call, proposal: bytes, members: tuple[Address, ...], kind: in
     voted = storage_slot("voted", proposal, call.sender)
     if call.load(voted):
         raise PrecompileRevert(f"MEMBERSHIP: 0x{call.sender.hex()} already voted on this proposal")
-    call.store(voted, 1)
+    _store(call, voted, 1)
     votes_slot = storage_slot("votes", proposal)
     votes = call.load(votes_slot) + 1
-    call.store(votes_slot, votes)
+    _store(call, votes_slot, votes)
     needed = len(members) // 2 + 1
     call.emit(Voted, proposal, call.sender, votes, needed)
     if votes >= needed:
@@ -159,8 +178,8 @@ def _propose(call: Call, arguments: tuple[Any, ...]) -> tuple[Any, ...]:
     proposal = proposal_id(call.load(EPOCH), kind, member)
     record = storage_slot("proposal", proposal)
     if not call.load(record):
-        call.store(record, kind)
-        call.store(storage_slot("proposal.member", proposal), int.from_bytes(member, "big"))
+        _store(call, record, kind)
+        _store(call, storage_slot("proposal.member", proposal), int.from_bytes(member, "big"))
         call.emit(Proposed, proposal, call.sender, add, member)
     changed = _vote_on(call, proposal, members, kind, member)
     return (proposal, changed)
@@ -198,11 +217,11 @@ MEMBERSHIP = StatefulPrecompile(
     [
         Function(
             "propose(bool add, address member) returns (bytes32 proposal, bool changed)",
-            gas=60_000,
+            gas=PROPOSE_GAS,
             handler=_propose,
             mutates=True,
         ),
-        Function("vote(bytes32 proposal) returns (bool changed)", gas=40_000, handler=_vote, mutates=True),
+        Function("vote(bytes32 proposal) returns (bool changed)", gas=VOTE_GAS, handler=_vote, mutates=True),
         Function("members() returns (address[])", gas=2_000 + 800 * MAX_MEMBERS, handler=_members),
         Function("isMember(address account) returns (bool)", gas=800, handler=_is_member),
         Function(
