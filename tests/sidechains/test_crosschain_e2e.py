@@ -8,6 +8,8 @@ proofs, wrong secrets) is refused with the chain's reason. Balances show nothing
 """
 
 import hashlib
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -257,11 +259,79 @@ def test_the_relayer_carries_a_secret_child_to_parent(chains: Chains) -> None:
     lock_b, _ = on_child.lock(hash_lock, alice.address, WTC, on_child.now() + 20)
     on_child.claim(lock_b.swap_id, secret)  # Alice's claim reveals the secret on child 2; Bob stays offline
     assert hashlib.sha256(secret).digest() == hash_lock
-    report = chains.relayer.step()
-    assert report.claims == 1, report.errors
+    assert chains.relayer.relay_secrets() == 1
     assert on_parent.info(lock_a.swap_id).state == CLAIMED
     assert balances.change("bob") == 4 * WTC
-    assert chains.relayer.step().claims == 0  # nothing is claimed twice
+    assert chains.relayer.relay_secrets() == 0  # nothing is claimed twice
+
+
+def key_file(folder: Path, name: str, account: LocalAccount) -> str:
+    path = folder / f"{name}.key"
+    path.write_text(account.key.hex() + "\n")
+    return str(path)
+
+
+def walton(*arguments: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "walton.cli", *arguments]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_walton_swap_two_parties_and_walton_relay(chains: Chains, tmp_path: Path) -> None:
+    """`walton swap` as two processes, one per party (parent <-> child 1), then `walton relay --once`."""
+    alice, bob = chains.members1[1], chains.members1[2]  # members of child 1, funded on the parent here
+    for account in (alice, bob):
+        send_value(chains.parent, chains.dev[4], account.address, 10 * WTC)
+    parent_url, child_url = chains.cluster.parent.rpc_url, chains.cluster.children[0].rpc_url
+    balances = Balances({"bob_parent": (chains.parent, bob.address), "alice_child": (chains.child1, alice.address)})
+    initiator = walton(
+        "swap", "--from-rpc", parent_url, "--to-rpc", child_url, "--give", "1wtc", "--get", "2wtc",
+        "--key", key_file(tmp_path, "alice", alice), "--counterparty", bob.address, "--window", "10",
+    )  # fmt: skip
+    assert initiator.stdout is not None
+    hash_lock = None
+    lines = []
+    for line in initiator.stdout:
+        lines.append(line)
+        if "--hash-lock" in line:
+            hash_lock = line.split("--hash-lock", 1)[1].strip()
+            break
+    assert hash_lock is not None, "".join(lines)
+    responder = walton(
+        "swap", "--from-rpc", child_url, "--to-rpc", parent_url, "--give", "2wtc", "--get", "1wtc",
+        "--key", key_file(tmp_path, "bob", bob), "--counterparty", alice.address, "--hash-lock", hash_lock,
+        "--window", "10",
+    )  # fmt: skip
+    bob_output, _ = responder.communicate(timeout=120)
+    alice_output, _ = initiator.communicate(timeout=120)
+    assert initiator.returncode == 0 and responder.returncode == 0, "".join(lines) + alice_output + bob_output
+    assert "swapped" in alice_output and "swapped" in bob_output
+    # each received what was agreed, less the gas of the one claim each sent there
+    assert WTC - 10**15 < balances.change("bob_parent") < WTC
+    assert 2 * WTC - 10**15 < balances.change("alice_child") < 2 * WTC
+
+    relay = walton(
+        "relay", "--once", "--parent", parent_url, "--child", child_url,
+        "--child", chains.cluster.children[1].rpc_url, "--key", key_file(tmp_path, "relayer", chains.dev[8]),
+        "--child-key", key_file(tmp_path, "m1", chains.members1[0]),
+        "--child-key", key_file(tmp_path, "m2", chains.members2[0]),
+    )  # fmt: skip
+    output, _ = relay.communicate(timeout=120)
+    assert relay.returncode == 0, output
+    assert "headers anchored" in output
+
+
+def send_value(w3: Web3, account: LocalAccount, to: str, value: int) -> None:
+    transaction: dict[str, Any] = {
+        "to": to,
+        "value": value,
+        "gas": 21_000,
+        "nonce": w3.eth.get_transaction_count(account.address, "pending"),
+        "chainId": w3.eth.chain_id,
+        "maxFeePerGas": 2 * w3.eth.get_block("latest")["baseFeePerGas"] + 10**9,
+        "maxPriorityFeePerGas": 10**9,
+    }
+    signed = account.sign_transaction(transaction)
+    assert w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction))["status"] == 1
 
 
 def test_nothing_is_left_in_the_swap_precompiles(chains: Chains) -> None:

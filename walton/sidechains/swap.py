@@ -215,13 +215,13 @@ def run_initiator(
     """Alice's side of a two-party swap: lock on A, wait for Bob's lock on B, claim it; refund on a stall."""
     started = time.monotonic()
     secret, hash_lock = new_secret()
-    deadline_a = chain_a.now() + 2 * window
+    deadline_a = chain_a.now() + 3 * window  # the responder needs 2 windows left: its own, then one to claim here
     start_b = chain_b.w3.eth.block_number
     lock_a, _ = chain_a.lock(hash_lock, counterparty, give, deadline_a)
     report(f"locked {give} on {chain_a.name}: swap 0x{lock_a.swap_id.hex()}, deadline {deadline_a}")
     report(f"tell the counterparty: --hash-lock 0x{hash_lock.hex()}")
     limit = time.monotonic() + timeout
-    while chain_a.now() < deadline_a - window and time.monotonic() < limit:
+    while chain_a.now() < deadline_a - 2 * window and time.monotonic() < limit:
         lock_b = chain_b.find_lock(hash_lock, chain_a.sender.address, start_b)
         if lock_b is not None:
             check_lock(lock_b, chain_a.sender.address, get, hash_lock, None)
@@ -266,7 +266,7 @@ def run_responder(
         raise SwapError(f"swap 0x{lock_b.swap_id.hex()} was locked by {lock_b.sender}, not {counterparty}")
     remaining = lock_b.deadline - chain_b.now()
     if remaining < 2 * window:
-        raise SwapError(f"Alice's lock expires in {remaining}s: too soon to lock a window before it")
+        raise SwapError(f"Alice's lock expires in {remaining}s: too soon for a lock of mine and a window to claim hers")
     deadline_a = chain_a.now() + window
     start_a = chain_a.w3.eth.block_number
     lock_a, _ = chain_a.lock(hash_lock, counterparty, give, deadline_a)
