@@ -25,7 +25,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import ValidationError, to_bytes, to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractLogicError, Web3Exception
 from web3.logs import DISCARD
 
 from walton.consensus.authority import header_authorities
@@ -228,18 +228,18 @@ class Relayer:
     # -- rounds ----------------------------------------------------------------------------------
 
     def step(self) -> RoundReport:
-        """One round over every route and every chain's swaps; errors are reported, not raised."""
+        """One round over all routes and all chains' swaps; errors (refusals, nodes down) are reported, never raised."""
         report = RoundReport()
         for child in self.children:
             for target in self.targets(child):
                 try:
                     report.headers += self.relay_headers(child, target)
-                except (RelayError, ChainCallError, ProofError) as exc:
+                except (RelayError, ChainCallError, ProofError, OSError, Web3Exception) as exc:
                     report.errors.append(f"{child.name} -> {target.name}: {exc}")
         if self.carry_secrets:
             try:
                 report.claims += self.relay_secrets()
-            except ChainCallError as exc:
+            except (ChainCallError, OSError, Web3Exception) as exc:
                 report.errors.append(f"swap secrets: {exc}")
         for error in report.errors:
             logger.warning("%s", error)
