@@ -39,6 +39,7 @@ logger = logging.getLogger("walton.relayer")
 
 MAX_HEADERS_PER_SUBMIT = 32
 LOG_RANGE = 2_000  # blocks per eth_getLogs request
+MAX_REORG_DEPTH = 256  # how far back a reorganised child's branch is searched for an anchored block
 
 
 class RelayError(RuntimeError):
@@ -161,6 +162,27 @@ class Relayer:
         target.sender.transact(function(child.chain_id, genesis.raw, self.consensus(child), []))
         logger.info("registered %s on %s", child.name, target.name)
 
+    def fork_point(self, target: Link, child: Link, number: int, canonical: bytes, anchored: bytes) -> int:
+        """After a WPoC child reorganised: the last block of its chain that ``target`` anchored, to submit from.
+
+        ANCHOR takes WPoC headers extending any anchored header and follows the heaviest branch, so
+        the child's new branch goes on from the last block both branches share. An authority chain
+        never forks, so there a mismatch means the child and the anchors disagree: an error.
+        """
+        if self.consensus(child) != WPOC:
+            raise RelayError(
+                f"{child.name}'s block {number} is 0x{canonical.hex()}, but {target.name} anchored 0x{anchored.hex()}"
+            )
+        for height in range(number - 1, max(-1, number - 1 - MAX_REORG_DEPTH), -1):
+            block_hash = bytes(child.w3.eth.get_block(height)["hash"])
+            try:
+                target.anchors.functions.anchoredHeader(child.chain_id, block_hash).call()
+            except ContractLogicError:
+                continue
+            logger.info("%s reorganised below block %d: relaying its branch from block %d", child.name, number, height)
+            return height
+        raise RelayError(f"{child.name} reorganised deeper than {MAX_REORG_DEPTH} blocks below {number}")
+
     def submit_headers(self, target: Link, chain_id: int, headers: Sequence[bytes], proofs: Sequence[bytes]) -> int:
         """Submit RLP headers to ``target``'s ANCHOR: the new anchored head, or ``ChainCallError`` with the reason."""
         receipt = target.sender.transact(target.anchors.functions.submitHeaders(chain_id, list(headers), list(proofs)))
@@ -181,9 +203,7 @@ class Relayer:
             return 0
         canonical = bytes(child.w3.eth.get_block(number)["hash"])
         if canonical != block_hash:
-            raise RelayError(
-                f"{child.name}'s block {number} is 0x{canonical.hex()}, but {target.name} anchored 0x{block_hash.hex()}"
-            )
+            number = self.fork_point(target, child, number, canonical, block_hash)
         last = min(head, number + self.batch)
         headers = [fetch_header(child.w3, height).raw for height in range(number + 1, last + 1)]
         wpoc = self.consensus(child) == WPOC
