@@ -8,8 +8,10 @@ from eth.constants import BLANK_ROOT_HASH
 from eth_hash.auto import keccak
 from eth_utils import decode_hex, encode_hex, to_canonical_address
 from trie import HexaryTrie
+from web3 import Web3
 
 from tests.node.test_rpc_methods import ADDRESSES, HEX_ADDRESSES, Node, assemble
+from tests.sidechains.test_proofs import BackendProvider
 from walton.node.rpc.errors import INVALID_PARAMS
 from walton.sidechains.proofs import encode_proof
 from walton.vm.precompiles.trie_proofs import ProofError, prove_value
@@ -155,3 +157,13 @@ def test_raw_header_receipts_and_transactions(chain: tuple[Node, str]) -> None:
     assert [encode_hex(keccak(t)) for t in transactions] == block["transactions"]
     assert node.call("eth_getRawTransactionByBlockHashAndIndex", block["hash"], hex(len(SLOTS))) is None
     assert node.call("debug_getRawHeader", "0x99") is None
+
+
+def test_web3_reads_the_proof(chain: tuple[Node, str]) -> None:
+    """web3.py's ``get_proof`` result formatters accept the answer's shape."""
+    node, contract = chain
+    w3 = Web3(BackendProvider(node))
+    proof = w3.eth.get_proof(Web3.to_checksum_address(contract), [1, 2], "latest")  # type: ignore[call-arg, arg-type]  # web3 types the Method as one tuple
+    assert proof["nonce"] == 1 and proof["balance"] == 0
+    assert [int.from_bytes(entry["value"], "big") for entry in proof["storageProof"]] == [5, SLOTS[2]]
+    assert bytes(proof["storageHash"]) == decode_hex(node.call("eth_getProof", contract, [], "latest")["storageHash"])
