@@ -220,7 +220,7 @@ def test_swap_parent_to_child_completes(chains: Chains) -> None:
             "bob_child": (chains.child1, bob.address),
         }
     )
-    result = run_swap(on_parent, on_child, give=3 * WTC, get=5 * WTC, window=8, report=lambda line: None)
+    result = run_swap(on_parent, on_child, give=3 * WTC, get=5 * WTC, window=15, report=lambda line: None)
     assert result.outcome is Outcome.SWAPPED
     # each party has exactly what it agreed to, besides the gas it paid (and tips it earned sealing)
     assert balances.change("bob_parent") == 3 * WTC
@@ -237,7 +237,7 @@ def test_swap_child_to_child_refunds_when_the_counterparty_never_claims(chains: 
     on_child1 = SwapChain(Sender(chains.child1, alice, "child1"))
     on_child2 = SwapChain(Sender(chains.child2, bob, "child2"))
     balances = Balances({"alice": (chains.child1, alice.address), "bob": (chains.child2, bob.address)})
-    result = run_swap(on_child1, on_child2, give=2 * WTC, get=WTC, window=3, alice_claims=False, report=lambda x: None)
+    result = run_swap(on_child1, on_child2, give=2 * WTC, get=WTC, window=4, alice_claims=False, report=lambda x: None)
     assert result.outcome is Outcome.REFUNDED
     assert result.lock_b is not None
     assert on_child1.info(result.lock_a.swap_id).state == REFUNDED
@@ -285,7 +285,7 @@ def test_walton_swap_two_parties_and_walton_relay(chains: Chains, tmp_path: Path
     balances = Balances({"bob_parent": (chains.parent, bob.address), "alice_child": (chains.child1, alice.address)})
     initiator = walton(
         "swap", "--from-rpc", parent_url, "--to-rpc", child_url, "--give", "1wtc", "--get", "2wtc",
-        "--key", key_file(tmp_path, "alice", alice), "--counterparty", bob.address, "--window", "10",
+        "--key", key_file(tmp_path, "alice", alice), "--counterparty", bob.address, "--window", "15",
     )  # fmt: skip
     assert initiator.stdout is not None
     hash_lock = None
@@ -299,7 +299,7 @@ def test_walton_swap_two_parties_and_walton_relay(chains: Chains, tmp_path: Path
     responder = walton(
         "swap", "--from-rpc", child_url, "--to-rpc", parent_url, "--give", "2wtc", "--get", "1wtc",
         "--key", key_file(tmp_path, "bob", bob), "--counterparty", alice.address, "--hash-lock", hash_lock,
-        "--window", "10",
+        "--window", "15",
     )  # fmt: skip
     bob_output, _ = responder.communicate(timeout=120)
     alice_output, _ = initiator.communicate(timeout=120)
