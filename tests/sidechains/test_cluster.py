@@ -15,7 +15,7 @@ from eth_typing import Address
 
 from tests.node.nodeproc import free_port
 from walton.node.miner import load_authority_keys
-from walton.sidechains.cluster import Cluster, rpc_call
+from walton.sidechains.cluster import Cluster, ClusterError, rpc_call
 from walton.vm.networks.dev import dev_accounts
 from walton.vm.precompiles.membership import ADD, MEMBERSHIP_ADDRESS, proposal_id
 from walton.vm.precompiles.membership import MEMBERSHIP as MEMBERSHIP_PRECOMPILE
@@ -131,7 +131,10 @@ def test_cluster_up_runs_parent_and_two_authority_children(tmp_path: Path) -> No
         keys = ["0x" + key.to_bytes().hex() for key in load_authority_keys(Path(child["config"]).with_suffix(".keys"))]
         assert sealed(child["rpc"], transfer(keys[0], 7001))["status"] == "0x1"
         # Two of three members vote the dev account in; the next header announces the four members.
+        # Its key goes into the node's key file first: the node re-reads it, and seals the newcomer's turns.
         newcomer = dev_accounts()[0].address
+        with Path(child["config"]).with_suffix(".keys").open("a") as key_file:
+            key_file.write(dev_accounts()[0].private_key + "\n")
         propose = MEMBERSHIP_SELECTORS["propose"] + encode(["bool", "address"], [True, newcomer])
         assert sealed(child["rpc"], transfer(keys[0], 7001, 1, MEMBERSHIP, propose))["status"] == "0x1"
         proposal = proposal_id(0, ADD, Address(bytes.fromhex(newcomer[2:])))
@@ -143,6 +146,13 @@ def test_cluster_up_runs_parent_and_two_authority_children(tmp_path: Path) -> No
         extra = bytes.fromhex(rpc_call(child["rpc"], "eth_getBlockByNumber", [hex(announcing), False])["extraData"][2:])
         assert extra[:-65] == b"".join(bytes.fromhex(m[2:]) for m in [*members, newcomer.lower()])
         assert sealed(child["rpc"], transfer(dev_accounts()[0].private_key, 7001))["status"] == "0x1"
+        # Turns follow the four members, the newcomer's sealed with the key added to the file.
+        wait_for(lambda: int(rpc_call(child["rpc"], "eth_blockNumber"), 16) >= announcing + 4, what="four turns")
+        signers = {
+            rpc_call(child["rpc"], "eth_getBlockByNumber", [hex(number), False])["miner"]
+            for number in range(announcing + 1, announcing + 5)
+        }
+        assert signers == {*members, newcomer.lower()}
         # The sibling child runs its own chain: its genesis differs.
         genesis = [rpc_call(node["rpc"], "eth_getBlockByNumber", ["0x0", False])["hash"] for node in nodes]
         assert len(set(genesis)) == 3
@@ -166,3 +176,6 @@ def test_cluster_api_with_a_wpoc_child(tmp_path: Path) -> None:
         assert block["miner"] == dev_accounts()[0].address.lower()
         pids = [node.process.pid for node in cluster.nodes if node.process is not None]
     assert no_process_left(pids)
+    # The directory's child is a WPoC chain: starting it as another template is refused before any process starts.
+    with pytest.raises(ClusterError, match=r"child-1\.toml is a wpoc child; use --template wpoc"):
+        Cluster(tmp_path, children=1, template="authority", ports=[free_port(), free_port()]).start()

@@ -39,7 +39,7 @@ from walton.node.events import (
 )
 from walton.node.filters import FilterManager, block_logs, logs_of_receipts
 from walton.node.logs import setup_logging
-from walton.node.miner import AuthorityMiner, Miner, load_authority_keys
+from walton.node.miner import AuthorityMiner, Miner
 from walton.node.rpc import walton_methods  # noqa: F401  (registers the walton_* methods)
 from walton.node.rpc.errors import RpcError
 from walton.node.rpc.methods import dispatch, header_to_json, transaction_to_json
@@ -225,7 +225,7 @@ async def run(config: NodeConfig) -> None:
         )
         miner: Miner | None = None
         if config.authority_key is not None:
-            miner = AuthorityMiner(backend, load_authority_keys(config.authority_key), config.block_period)
+            miner = AuthorityMiner(backend, config.authority_key, config.block_period)
         elif config.mine:
             miner = Miner(backend, coinbase, config.block_period)
         endpoint_config = ConnectionConfig.from_name(CHAIN_ENDPOINT, config.ipc_dir)

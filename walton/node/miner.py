@@ -8,7 +8,6 @@ while it seals, and a new head or new transactions restart the work.
 import logging
 import random
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 import trio
@@ -97,17 +96,28 @@ class AuthorityMiner(Miner):
     the parent block, and the in-turn member's key signs it. When another member is in turn the
     node waits for that member's block (walton has no block gossip yet, so a chain whose members
     run separate nodes needs every turn's key here; a local cluster gives the node all of them).
+    While it waits it re-reads its key file, so the key of a member voted in can be added to the
+    file without a restart.
     """
 
-    def __init__(self, backend: NodeBackend, keys: Sequence[PrivateKey], block_period: float) -> None:
+    def __init__(self, backend: NodeBackend, key_file: Path, block_period: float) -> None:
         super().__init__(backend, ZERO_ADDRESS, block_period)
-        self.keys = keys_by_address(list(keys))
+        self.key_file = key_file
+        self.keys = keys_by_address(list(load_authority_keys(key_file)))
         self._waiting_for: tuple[Hash32, Address] | None = None
+
+    def _reload_keys(self) -> None:
+        try:
+            self.keys = keys_by_address(list(load_authority_keys(self.key_file)))
+        except (OSError, ValueError) as exc:  # keep sealing with the keys it has
+            logger.warning("Could not re-read the authority keys: %s", exc)
 
     async def mine_one(self) -> bool:
         chain = self.backend.chain
         head = self.backend.head()
         sealer, announce = next_sealer(chain)
+        if sealer not in self.keys:
+            self._reload_keys()
         key = self.keys.get(sealer)
         if key is None:
             if self._waiting_for != (head.hash, sealer):
