@@ -28,6 +28,7 @@ from eth_keys.datatypes import PrivateKey
 
 from walton.node.miner import load_authority_keys
 from walton.sidechains.templates import ChildTemplate, generate_keys, key_address, render_config, write_key_file
+from walton.vm.networks.child import load_child_network
 from walton.vm.networks.dev import DEV_CHAIN_ID, dev_accounts
 
 TEMPLATE_CHOICES = ("authority", "wpoc")
@@ -138,7 +139,12 @@ class Cluster:
         config = self.datadir / f"{name}.toml"
         key_file = self.datadir / f"{name}.keys"
         if config.exists():
-            return config, load_authority_keys(key_file) if key_file.exists() else ()
+            existing = load_child_network(config)
+            if existing.template != self.template:
+                raise ClusterError(
+                    f"{config} is a {existing.template} child; use --template {existing.template} or another datadir"
+                )
+            return config, load_authority_keys(key_file) if existing.is_authority else ()
         keys = generate_keys(self.members) if self.template == "authority" else ()
         members = tuple(key_address(key) for key in keys)
         text = render_config(
@@ -167,27 +173,22 @@ class Cluster:
     def start(self) -> list[ClusterNode]:
         """Start every node and wait until each answers eth_chainId with its own chain id."""
         self.datadir.mkdir(parents=True, exist_ok=True)
+        self.nodes = [ClusterNode("parent", DEV_CHAIN_ID, "dev", self._url(0), self.datadir / "parent")]
+        for index in range(1, self.children_count + 1):  # every config ready (or refused) before any process
+            config, keys = self._child_config(index)
+            name = f"child-{index}"
+            chain_id = load_child_network(config).chain_id
+            self.nodes.append(
+                ClusterNode(name, chain_id, self.template, self._url(index), self.datadir / name, config, keys)
+            )
         try:
-            parent = ClusterNode("parent", DEV_CHAIN_ID, "dev", self._url(0), self.datadir / "parent")
-            self.nodes.append(parent)
-            self._spawn(parent, ["--dev"])
-            for index in range(1, self.children_count + 1):
-                config, keys = self._child_config(index)
-                node = ClusterNode(
-                    f"child-{index}",
-                    FIRST_CHILD_CHAIN_ID + index - 1,
-                    self.template,
-                    self._url(index),
-                    self.datadir / f"child-{index}",
-                    config,
-                    keys,
-                )
-                self.nodes.append(node)
-                if keys:
-                    sealing = ["--authority-key", str(self.datadir / f"child-{index}.keys")]
+            self._spawn(self.parent, ["--dev"])
+            for node in self.children:
+                if node.member_keys:
+                    sealing = ["--authority-key", str(self.datadir / f"{node.name}.keys")]
                 else:  # WPoC children mine to the first dev account, as the parent does
                     sealing = ["--mine", "--etherbase", dev_accounts()[0].address]
-                self._spawn(node, ["--network", str(config), *sealing])
+                self._spawn(node, ["--network", str(node.config), *sealing])
             for node in self.nodes:
                 self._wait_ready(node)
         except BaseException:
