@@ -10,10 +10,10 @@ from eth.vm.message import Message
 from eth.vm.transaction_context import BaseTransactionContext
 from eth_abi import decode, encode
 from eth_keys.datatypes import PrivateKey
-from eth_typing import Address
+from eth_typing import Address, BlockNumber
 from eth_utils import ValidationError
 
-from walton.consensus.authority import header_authorities, header_signer, sign_header
+from walton.consensus.authority import header_authorities, header_signer, sign_header, verify_authority_header
 from walton.vm.forks.authority import AuthorityState
 from walton.vm.forks.authority.mining import next_sealer, seal_authority_block
 from walton.vm.forks.iot.mining import FixedCandidates, build_block
@@ -229,3 +229,35 @@ def test_a_change_pays_for_every_slot_it_writes() -> None:
     block = seal_next(chain, [vote_tx(chain, KEYS[1], "vote", ["bytes32"], [proposal])])
     receipt = block.get_receipts(chain.chaindb)[0]
     assert receipt.state_root == b"\x01" and receipt.gas_used > 200_000  # ten slots written, most of them new
+
+
+def test_changes_in_consecutive_blocks_follow_the_announced_sets() -> None:
+    chain = new_chain()
+    first, second = ADDRESSES[3], ADDRESSES[4]
+    seal_next(chain, [vote_tx(chain, KEYS[0], "propose", ["bool", "address"], [True, first])])
+    seal_next(chain, [vote_tx(chain, KEYS[1], "vote", ["bytes32"], [proposal_id(0, ADD, first)])])
+    four = (*MEMBERS, first)
+    # The announcing block is sealed by the old set and holds a second change (3 of 4 votes).
+    sealer, announce = next_sealer(chain)
+    assert announce == four and sealer == MEMBERS[3 % 3]
+    second_id = proposal_id(1, ADD, second)
+    votes = [vote_tx(chain, KEYS[0], "propose", ["bool", "address"], [True, second])]
+    votes += [vote_tx(chain, key, "vote", ["bytes32"], [second_id]) for key in KEYS[1:3]]
+    block = seal_next(chain, votes)
+    assert header_authorities(block.header) == four
+    assert all(receipt.state_root == b"\x01" for receipt in block.get_receipts(chain.chaindb))
+    # The next block announces the five, and is sealed by the four announced just before.
+    sealer, announce = next_sealer(chain)
+    assert announce == (*four, second) and sealer == four[4 % 4]
+    block = seal_next(chain)
+    assert header_signer(block.header) == four[0] and header_authorities(block.header) == (*four, second)
+    assert header_signer(seal_next(chain).header) == (*four, second)[5 % 5]
+    # A light verifier following headers alone (what ANCHOR does) accepts the same chain, set by set.
+    authorities = header_authorities(chain.get_canonical_block_header_by_number(BlockNumber(0)))
+    assert authorities is not None
+    parent = chain.get_canonical_block_header_by_number(BlockNumber(0))
+    for number in range(1, chain.get_canonical_head().block_number + 1):
+        header = chain.get_canonical_block_header_by_number(BlockNumber(number))
+        authorities = verify_authority_header(header, parent, authorities)
+        parent = header
+    assert authorities == (*four, second)
