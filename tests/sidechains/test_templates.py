@@ -136,6 +136,13 @@ def test_child_new_and_init_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
     initialised = json.loads(capsys.readouterr().out)
     assert initialised["chainId"] == 7200
     assert initialised["genesis"] == "0x" + load_child_network(config).genesis_header.hash.hex()
+    named = tmp_path / "named.toml"
+    member = "0x" + "ab" * 20
+    command = ["child", "new", "--template", "authority", "--name", 'a "quoted" name', "--chain-id", "7202"]
+    assert main([*command, "--out", str(named), "--member", member]) == 0
+    assert "authorityKeys" not in json.loads(capsys.readouterr().out) and not named.with_suffix(".keys").exists()
+    network = load_child_network(named)
+    assert network.members == (Address(bytes.fromhex(member[2:])),) and network.name == 'a "quoted" name'
     (tmp_path / "broken.toml").write_text('[chain]\nname = "b"\n')
     assert main(["child", "init", str(tmp_path / "broken.toml"), "--datadir", str(datadir)]) == 2
     assert "chain_id: required" in capsys.readouterr().out

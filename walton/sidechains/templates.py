@@ -7,6 +7,7 @@ of work with stake). Member keys are generated fresh from the OS's random source
 owner-only permissions; the public dev keys are never members.
 """
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -57,7 +58,7 @@ def render_config(template: ChildTemplate) -> str:
     lines = [
         f"# walton child chain {template.name!r} ({template.template} template)",
         "[chain]",
-        f'name = "{template.name}"',
+        f"name = {json.dumps(template.name)}",  # a TOML basic string: JSON's escapes
         f"chain_id = {template.chain_id}",
         f'template = "{template.template}"',
     ]
