@@ -17,9 +17,10 @@ from walton.sidechains.templates import ChildTemplate, generate_keys, key_addres
 from walton.vm.forks.authority import AuthorityVM
 from walton.vm.forks.iot import IoTVM
 from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, find_seal
-from walton.vm.networks import Network, load_any_network
+from walton.vm.networks import Network, load_any_network, load_network
 from walton.vm.networks.child import ChildConfigError, ChildGenesisMismatch, ChildNetwork, load_child_network
 from walton.vm.networks.dev import dev_accounts
+from walton.vm.networks.genesis import GenesisError
 
 MEMBERS = tuple(Address(bytes([i]) * 20) for i in range(1, 4))
 
@@ -157,3 +158,9 @@ def test_walton_init_takes_a_child_config_and_refuses_a_bad_one(
     bad = write(tmp_path, '[chain]\nname = "x"\nchain_id = 1\ntemplate = "pow"\n', "bad.toml")
     with pytest.raises(SystemExit, match="template: one of authority, wpoc"):
         main(["init", "--network", str(bad), "--datadir", str(tmp_path / "other")])
+
+
+def test_load_network_points_a_child_config_to_load_any_network(tmp_path: Path) -> None:
+    config = write(tmp_path, render_config(ChildTemplate("meters", 7300, "wpoc")))
+    with pytest.raises(GenesisError, match="child-chain config, not a Gwtc genesis"):
+        load_network(config)

@@ -174,6 +174,8 @@ def load_network(
             expected_genesis_hash=expected,
             lenient_balance=lenient_balance,
         )
+    if is_child_config(key):
+        raise GenesisError(f"{key} is a child-chain config, not a Gwtc genesis: open it with load_any_network")
     path = Path(name_or_genesis_path)
     if not path.exists():
         known = ", ".join(sorted(BUILTIN_NETWORKS))
