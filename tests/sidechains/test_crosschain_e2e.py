@@ -249,6 +249,20 @@ def test_swap_child_to_child_refunds_when_the_counterparty_never_claims(chains: 
         on_child2.claim(result.lock_b.swap_id, b"\0" * 32)
 
 
+def test_alice_is_refunded_when_bob_cannot_lock(chains: Chains) -> None:
+    """Bob is no member of child 1, so the child refuses his lock: Alice gets hers back after its deadline."""
+    alice, outsider = chains.dev[6], chains.dev[9]
+    on_parent = SwapChain(Sender(chains.parent, alice, "parent"))
+    on_child = SwapChain(Sender(chains.child1, outsider, "child1"))
+    balances = Balances({"alice": (chains.parent, alice.address)})
+    lines: list[str] = []
+    result = run_swap(on_parent, on_child, give=WTC, get=WTC, window=3, report=lines.append)
+    assert result.outcome is Outcome.REFUNDED and result.lock_b is None
+    assert any("Bob did not lock" in line and "only members may transact" in line for line in lines), lines
+    assert on_parent.info(result.lock_a.swap_id).state == REFUNDED
+    assert balances.change("alice", on_parent.sender.fees_paid) == 0
+
+
 def test_the_relayer_carries_a_secret_child_to_parent(chains: Chains) -> None:
     alice, bob_parent, bob_child = chains.dev[2], chains.dev[7], chains.members2[1]
     on_parent = SwapChain(Sender(chains.parent, alice, "parent"))

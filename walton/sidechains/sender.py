@@ -54,10 +54,12 @@ def precompile(w3: Web3, contract: StatefulPrecompile) -> Contract:
 
 
 def refusal(exc: Exception) -> str:
-    """The chain's reason for refusing a call, without web3.py's prefixes."""
-    message = exc.args[0] if exc.args else str(exc)
-    if isinstance(message, dict):
-        message = message.get("message", str(message))
+    """The chain's reason for refusing a call, without web3.py's prefixes and wrapping."""
+    response = getattr(exc, "rpc_response", None)
+    if isinstance(response, dict) and isinstance(response.get("error"), dict):
+        message = response["error"].get("message", str(response["error"]))
+    else:
+        message = exc.args[0] if exc.args else str(exc)
     return str(message).removeprefix("execution reverted: ")
 
 

@@ -162,7 +162,8 @@ def run_swap(
 ) -> SwapResult:
     """A whole swap with one process playing both parties: Alice is ``chain_a``'s key, Bob ``chain_b``'s.
 
-    ``alice_claims=False`` plays a stalled Alice who never claims: both sides then refund.
+    ``alice_claims=False`` plays a stalled Alice who never claims: both sides then refund. If Bob's
+    lock or Alice's claim is refused, the locks made so far are refunded after their deadlines.
     """
     started = time.monotonic()
     alice, bob = chain_a.sender.address, chain_b.sender.address
@@ -172,21 +173,26 @@ def run_swap(
     lock_a, _ = chain_a.lock(hash_lock, bob, give, deadline_a)
     report(f"1. Alice locked {give} on {chain_a.name} for Bob: swap 0x{lock_a.swap_id.hex()}, deadline {deadline_a}")
 
-    check_lock(chain_a.info(lock_a.swap_id), bob, give, hash_lock, None)
-    deadline_b = chain_b.now() + window
-    lock_b, _ = chain_b.lock(hash_lock, alice, get, deadline_b)
+    try:
+        check_lock(chain_a.info(lock_a.swap_id), bob, give, hash_lock, None)
+        deadline_b = chain_b.now() + window
+        lock_b, _ = chain_b.lock(hash_lock, alice, get, deadline_b)
+    except SwapError as exc:
+        report(f"2. Bob did not lock: {exc}")
+        chain_a.refund_when_due(lock_a, timeout)
+        report(f"3. Alice refunded her lock on {chain_a.name}")
+        return SwapResult(Outcome.REFUNDED, hash_lock, lock_a, None, time.monotonic() - started)
     report(f"2. Bob locked {get} on {chain_b.name} for Alice: swap 0x{lock_b.swap_id.hex()}, deadline {deadline_b}")
 
     check_lock(chain_b.info(lock_b.swap_id), alice, get, hash_lock, None)
     if not alice_claims:
         report("3. Alice does not claim: both sides wait for their deadlines")
-        chain_b.refund_when_due(lock_b, timeout)
-        report(f"4. Bob refunded his lock on {chain_b.name}")
-        chain_a.refund_when_due(lock_a, timeout)
-        report(f"5. Alice refunded her lock on {chain_a.name}")
-        return SwapResult(Outcome.REFUNDED, hash_lock, lock_a, lock_b, time.monotonic() - started)
-
-    claim_b = chain_b.claim(lock_b.swap_id, secret)
+        return _refund_both(chain_a, chain_b, lock_a, lock_b, report, timeout, started)
+    try:
+        claim_b = chain_b.claim(lock_b.swap_id, secret)
+    except SwapError as exc:
+        report(f"3. Alice could not claim: {exc}")
+        return _refund_both(chain_a, chain_b, lock_a, lock_b, report, timeout, started)
     report(f"3. Alice claimed {get} on {chain_b.name}, revealing the secret (block {claim_b['blockNumber']})")
     revealed = chain_b.revealed_secret(lock_b.swap_id, claim_b["blockNumber"])
     if revealed is None:
@@ -200,6 +206,23 @@ def run_swap(
     if final.state != CLAIMED:
         raise SwapError(f"swap 0x{lock_a.swap_id.hex()} ended {final.state_name}")
     return SwapResult(Outcome.SWAPPED, hash_lock, lock_a, lock_b, time.monotonic() - started)
+
+
+def _refund_both(
+    chain_a: SwapChain,
+    chain_b: SwapChain,
+    lock_a: SwapInfo,
+    lock_b: SwapInfo,
+    report: Callable[[str], None],
+    timeout: float,
+    started: float,
+) -> SwapResult:
+    """The stalled ending: Bob refunds on B after T2, then Alice on A after T1."""
+    chain_b.refund_when_due(lock_b, timeout)
+    report(f"4. Bob refunded his lock on {chain_b.name}")
+    chain_a.refund_when_due(lock_a, timeout)
+    report(f"5. Alice refunded her lock on {chain_a.name}")
+    return SwapResult(Outcome.REFUNDED, lock_a.hash_lock, lock_a, lock_b, time.monotonic() - started)
 
 
 def run_initiator(
