@@ -85,20 +85,23 @@ class HeaderRoots:
 
 
 def header_roots(raw_header: bytes) -> HeaderRoots:
-    fields = rlp.decode(raw_header)
-    return HeaderRoots(
-        block_hash=Hash32(keccak(raw_header)),
-        number=int.from_bytes(fields[8], "big"),
-        state_root=Hash32(fields[STATE_ROOT_INDEX]),
-        transactions_root=Hash32(fields[TRANSACTIONS_ROOT_INDEX]),
-        receipts_root=Hash32(fields[RECEIPTS_ROOT_INDEX]),
-        raw=raw_header,
-    )
+    try:
+        fields = rlp.decode(raw_header)
+        return HeaderRoots(
+            block_hash=Hash32(keccak(raw_header)),
+            number=int.from_bytes(fields[8], "big"),
+            state_root=Hash32(fields[STATE_ROOT_INDEX]),
+            transactions_root=Hash32(fields[TRANSACTIONS_ROOT_INDEX]),
+            receipts_root=Hash32(fields[RECEIPTS_ROOT_INDEX]),
+            raw=raw_header,
+        )
+    except (rlp.DecodingError, IndexError, TypeError) as exc:
+        raise ProofError(f"not an RLP block header: {exc}") from None
 
 
-def fetch_header(w3: Web3, block: int | str | bytes) -> HeaderRoots:
-    """A header's RLP from the node (``debug_getRawHeader``); for a hash, checked to hash to it."""
-    param = "0x" + bytes(block).hex() if isinstance(block, bytes) else hex(block) if isinstance(block, int) else block
+def fetch_header(w3: Web3, block: int | bytes) -> HeaderRoots:
+    """A header's RLP from the node (``debug_getRawHeader``) by number or hash; by hash, checked to hash to it."""
+    param = hex(block) if isinstance(block, int) else "0x" + bytes(block).hex()
     result = w3.provider.make_request("debug_getRawHeader", [param])  # type: ignore[arg-type]
     if result.get("error") or not result.get("result"):
         raise ProofError(f"no header for block {param}: {result.get('error', 'not found')}")

@@ -60,8 +60,10 @@ class Link:
     scanned: int = -1  # last block whose swap events were read
 
     @classmethod
-    def connect(cls, name: str, url: str, account: LocalAccount) -> "Link":
+    def connect(cls, url: str, account: LocalAccount, name: str | None = None) -> "Link":
+        """A link to the node at ``url``, named ``name`` or after its chain id."""
         w3 = connect(url)
+        name = name or f"child {w3.eth.chain_id}"
         sender = Sender(w3, account, name)
         return cls(
             name,
@@ -108,14 +110,9 @@ class Relayer:
         """``account`` signs on every chain, except on children given their own key in ``child_accounts``
         (a permissioned child takes transactions from its members only)."""
         self.account = account
-        self.parent = Link.connect("parent", parent_url, account)
+        self.parent = Link.connect(parent_url, account, "parent")
         keys = list(child_accounts) + [None] * (len(child_urls) - len(child_accounts))
-        self.children = [
-            Link.connect(f"child {index + 1}", url, key or account)
-            for index, (url, key) in enumerate(zip(child_urls, keys, strict=True))
-        ]
-        for child in self.children:
-            child.name = f"child {child.chain_id}"
+        self.children = [Link.connect(url, key or account) for url, key in zip(child_urls, keys, strict=True)]
         self.batch = batch
         self.carry_secrets = carry_secrets
         self.locks: dict[bytes, list[tuple[Link, bytes]]] = {}  # hash lock -> (chain, swap id) of every lock seen
@@ -143,7 +140,10 @@ class Relayer:
     def consensus(self, child: Link) -> int:
         """``child``'s consensus from its genesis: authority if the genesis announces members, else WPoC."""
         if child.chain_id not in self.consensus_of:
-            header = rlp.decode(fetch_header(child.w3, 0).raw, sedes=PragueBlockHeader)
+            try:
+                header = rlp.decode(fetch_header(child.w3, 0).raw, sedes=PragueBlockHeader)
+            except (rlp.DecodingError, rlp.DeserializationError) as exc:
+                raise RelayError(f"{child.name}'s genesis is not an IoT-fork header: {exc}") from None
             try:
                 members = header_authorities(header)
             except ValidationError:

@@ -27,6 +27,7 @@ from enum import Enum
 from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 from web3 import Web3
+from web3.contract.contract import ContractFunction
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
@@ -98,9 +99,9 @@ class SwapChain:
     def refund(self, swap_id: bytes) -> TxReceipt:
         return self._transact(self.contract.functions.refund(swap_id))
 
-    def _transact(self, function: object, value: int = 0) -> TxReceipt:
+    def _transact(self, function: ContractFunction, value: int = 0) -> TxReceipt:
         try:
-            return self.sender.transact(function, value)  # type: ignore[arg-type]
+            return self.sender.transact(function, value)
         except ChainCallError as exc:
             raise SwapError(str(exc)) from None
 
