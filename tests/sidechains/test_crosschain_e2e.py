@@ -2,9 +2,10 @@
 
 The relayer anchors each child's headers on the parent and on the sibling; a stamp stored on child 1
 is proven on the parent and on child 2 against the anchored header, by eth_call and in a
-transaction; swaps run parent <-> child and child <-> child: one completes, one stalls and refunds,
-one is finished by the relayer carrying the secret. A lying relayer (forged headers, wrong
-proofs, wrong secrets) is refused with the chain's reason. Balances show nothing lost or paid twice.
+transaction. Swaps run parent <-> child and child <-> child: completed, refunded when a party
+stalls (never claims, or cannot lock), finished by the relayer carrying the secret, and through
+`walton swap` as two processes. A lying relayer (forged headers, wrong proofs, wrong secrets) is
+refused with the chain's reason. Balances show nothing lost or paid twice.
 """
 
 import hashlib
@@ -230,6 +231,26 @@ def test_swap_parent_to_child_completes(chains: Chains) -> None:
     assert on_parent.info(result.lock_a.swap_id).state == CLAIMED
     with pytest.raises(SwapError, match="not locked"):  # never both: a claimed swap cannot be refunded
         on_parent.refund(result.lock_a.swap_id)
+
+
+def test_swap_child_to_child_completes(chains: Chains) -> None:
+    alice, bob = chains.members1[2], chains.members2[2]
+    on_child1 = SwapChain(Sender(chains.child1, alice, "child1"))
+    on_child2 = SwapChain(Sender(chains.child2, bob, "child2"))
+    balances = Balances(
+        {
+            "alice_1": (chains.child1, alice.address),
+            "bob_1": (chains.child1, bob.address),
+            "alice_2": (chains.child2, alice.address),
+            "bob_2": (chains.child2, bob.address),
+        }
+    )
+    result = run_swap(on_child1, on_child2, give=7 * WTC, get=WTC, window=15, report=lambda line: None)
+    assert result.outcome is Outcome.SWAPPED
+    assert balances.change("bob_1") == 7 * WTC
+    assert balances.change("alice_2") == WTC
+    assert balances.change("alice_1", on_child1.sender.fees_paid) == -7 * WTC
+    assert balances.change("bob_2", on_child2.sender.fees_paid) == -WTC
 
 
 def test_swap_child_to_child_refunds_when_the_counterparty_never_claims(chains: Chains) -> None:
