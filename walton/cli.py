@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from eth_typing import BlockNumber
 
 from walton import __version__
+from walton.sidechains import cli as sidechains_cli
+from walton.sidechains import relay_cli
 from walton.tools import devices_cli, gwtc_cli
 from walton.tools.results import CaseResult
 
@@ -99,7 +101,10 @@ def _node_config(args: argparse.Namespace) -> "NodeConfig":
 
     network = "dev" if args.dev else args.network
     if network is None:
-        raise SystemExit("walton node: choose a network: --dev, --network dev|mainnet|PATH/genesis.json")
+        raise SystemExit(
+            "walton node: choose a network: --dev, --network dev|mainnet|PATH/genesis.json|PATH/child.toml"
+        )
+    sidechains_cli.check_node_options(network, args.authority_key)
     datadir = args.datadir or default_data_root() / Path(network).stem
     return NodeConfig(
         network=network,
@@ -109,7 +114,8 @@ def _node_config(args: argparse.Namespace) -> "NodeConfig":
         ws=args.ws,
         ws_addr=args.ws_addr,
         ws_port=args.ws_port,
-        mine=args.mine or args.dev,
+        mine=args.mine or args.dev or args.authority_key is not None,
+        authority_key=args.authority_key,
         etherbase=args.etherbase,
         block_period=args.dev_period,
         fork_heights=gwtc_cli.heights_from(args),
@@ -130,6 +136,7 @@ def _init(args: argparse.Namespace) -> int:
     from walton.node.config import chaindata_path, default_data_root
 
     network = "dev" if args.dev else args.network
+    sidechains_cli.check_node_options(network, None)
     datadir = (args.datadir or default_data_root() / Path(network).stem).expanduser()
     store = RocksDB(chaindata_path(datadir))
     try:
@@ -170,7 +177,7 @@ def _add_node_command(commands: argparse._SubParsersAction) -> None:
 
     parser = commands.add_parser("node", help="run a node", description="Run a Waltonchain node.")
     parser.add_argument("--dev", action="store_true", help="a local dev chain (IoT fork, prefunded accounts), mining")
-    parser.add_argument("--network", help="dev, mainnet or a path to a Gwtc genesis.json")
+    parser.add_argument("--network", help="dev, mainnet, a path to a Gwtc genesis.json or to a child-chain .toml")
     parser.add_argument("--datadir", type=Path, help="data directory (default: the user's data folder)")
     parser.add_argument("--http.addr", "--http-addr", dest="http_addr", default=DEFAULT_HTTP_ADDR)
     parser.add_argument("--http.port", "--http-port", dest="http_port", type=int, default=DEFAULT_HTTP_PORT)
@@ -179,6 +186,12 @@ def _add_node_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--ws.addr", "--ws-addr", dest="ws_addr", default=DEFAULT_WS_ADDR)
     parser.add_argument("--ws.port", "--ws-port", dest="ws_port", type=int, default=DEFAULT_WS_PORT)
     parser.add_argument("--mine", action="store_true", help="seal blocks with WPoC")
+    parser.add_argument(
+        "--authority-key",
+        type=Path,
+        metavar="FILE",
+        help="seal a permissioned child chain with these member keys (one hex key a line)",
+    )
     parser.add_argument("--etherbase", "--miner.etherbase", dest="etherbase", help="address for mining rewards")
     parser.add_argument(
         "--dev.period",
@@ -195,7 +208,7 @@ def _add_node_command(commands: argparse._SubParsersAction) -> None:
     init = commands.add_parser("init", help="create a data directory's chain from its network's genesis")
     init_source = init.add_mutually_exclusive_group(required=True)
     init_source.add_argument("--dev", action="store_true", help="the dev network")
-    init_source.add_argument("--network", help="dev, mainnet or a path to a Gwtc genesis.json")
+    init_source.add_argument("--network", help="dev, mainnet, a path to a Gwtc genesis.json or a child-chain .toml")
     init.add_argument("--datadir", type=Path, help="data directory (default: the user's data folder)")
     init.set_defaults(handler=_init)
 
@@ -217,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_node_command(commands)
     gwtc_cli.add_commands(commands)
     devices_cli.add_commands(commands)
+    relay_cli.add_commands(commands)
+    sidechains_cli.add_commands(commands)
     return parser
 
 

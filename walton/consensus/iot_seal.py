@@ -7,7 +7,13 @@ randomness the miner could not choose freely.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
+import rlp
+from eth.abc import BlockHeaderAPI
+from eth_hash.auto import keccak
+
+from walton.consensus.difficulty import calc_difficulty
 from walton.consensus.forks import WaltonForkHeights
 from walton.consensus.order import order_hash, x11_order
 from walton.consensus.seal import (
@@ -25,6 +31,23 @@ from walton.consensus.x11 import x11
 IOT_HEIGHTS = WaltonForkHeights(v1=0, v2=0, v3=0)
 TWO_POW_256 = 2**256
 NONCE_LIMIT = 2**64
+UNSEALED_FIELDS = frozenset({"mix_hash", "nonce"})
+
+
+def seal_hash(header: BlockHeaderAPI) -> bytes:
+    """keccak256 of the header's RLP without mixHash and nonce: what the proof of work covers."""
+    header_any: Any = header
+    names = header_any._meta.field_names
+    serialized = type(header).serialize(header)
+    sealed_items = [item for name, item in zip(names, serialized, strict=True) if name not in UNSEALED_FIELDS]
+    return keccak(rlp.encode(sealed_items))
+
+
+def iot_difficulty(
+    parent_number: int, parent_difficulty: int, parent_timestamp: int, timestamp: int, minimum: int
+) -> int:
+    """Walton's phase-two difficulty after a parent with these fields, floored at the network's minimum."""
+    return calc_difficulty(parent_number, parent_difficulty, parent_timestamp, timestamp, IOT_HEIGHTS, minimum)
 
 
 def iot_order(number: int) -> str:

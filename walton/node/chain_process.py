@@ -39,7 +39,7 @@ from walton.node.events import (
 )
 from walton.node.filters import FilterManager, block_logs, logs_of_receipts
 from walton.node.logs import setup_logging
-from walton.node.miner import Miner
+from walton.node.miner import AuthorityMiner, Miner
 from walton.node.rawdata import RawDataStore, rawdata_path
 from walton.node.rpc import rawdata_methods, walton_methods  # noqa: F401  (register the walton_* methods)
 from walton.node.rpc.errors import RpcError
@@ -206,6 +206,12 @@ async def run(config: NodeConfig) -> None:
         )
         if config.mine and not opened.can_mine:
             raise SystemExit(f"walton node: mining is not available on {opened.network.name} (IoT-fork networks only)")
+        if opened.authority and config.mine and config.authority_key is None:
+            raise SystemExit(f"walton node: {opened.network.name} is sealed by its members: give --authority-key FILE")
+        if config.authority_key is not None and not opened.authority:
+            raise SystemExit(
+                f"walton node: --authority-key is for permissioned child chains, not {opened.network.name}"
+            )
         coinbase = to_canonical_address(config.etherbase or default_coinbase(config.network))
         feed = ChainFeed(opened.chain)
         txpool = TxPool(opened.chain)
@@ -220,7 +226,11 @@ async def run(config: NodeConfig) -> None:
             mining=config.mine,
             rawdata=rawdata,
         )
-        miner = Miner(backend, coinbase, config.block_period) if config.mine else None
+        miner: Miner | None = None
+        if config.authority_key is not None:
+            miner = AuthorityMiner(backend, config.authority_key, config.block_period)
+        elif config.mine:
+            miner = Miner(backend, coinbase, config.block_period)
         endpoint_config = ConnectionConfig.from_name(CHAIN_ENDPOINT, config.ipc_dir)
         async with TrioEndpoint.serve(endpoint_config) as endpoint, trio.open_nursery() as nursery:
             nursery.start_soon(serve_requests, endpoint, backend, miner)

@@ -32,7 +32,7 @@ def chaindata_path(datadir: Path) -> Path:
 
 @dataclass(frozen=True)
 class NodeConfig:
-    network: str  # "dev", "mainnet" or a path to a Gwtc genesis.json
+    network: str  # "dev", "mainnet", a path to a Gwtc genesis.json or to a child-chain .toml
     datadir: Path
     http_addr: str = DEFAULT_HTTP_ADDR
     http_port: int = DEFAULT_HTTP_PORT
@@ -49,6 +49,8 @@ class NodeConfig:
     ws: bool = False  # JSON-RPC over WebSocket too, with eth_subscribe
     ws_addr: str = DEFAULT_WS_ADDR
     ws_port: int = DEFAULT_WS_PORT
+    # Member keys (one hex key a line) that seal a permissioned child chain's blocks in their turns.
+    authority_key: Path | None = None
 
     @property
     def chaindata(self) -> Path:

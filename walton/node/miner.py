@@ -1,4 +1,4 @@
-"""The miner: builds a block from the pool's best transactions, seals it with WPoC, imports it.
+"""The miner: builds a block from the pool's best transactions, seals it (WPoC or a member's signature), imports it.
 
 Mined blocks take the same path as received ones (``NodeBackend.import_block``). The X11 nonce
 search runs in a worker thread in short rounds, so the chain process keeps answering JSON-RPC
@@ -8,12 +8,17 @@ while it seals, and a new head or new transactions restart the work.
 import logging
 import random
 import time
+from pathlib import Path
 
 import trio
-from eth_typing import Address
+from eth.constants import ZERO_ADDRESS
+from eth_keys.datatypes import PrivateKey
+from eth_keys.exceptions import ValidationError
+from eth_typing import Address, Hash32
 from eth_utils import encode_hex
 
 from walton.node.backend import NodeBackend
+from walton.vm.forks.authority.mining import keys_by_address, next_sealer, seal_authority_block
 from walton.vm.forks.iot.mining import apply_seal, build_block, coinbase_balance_at_head, find_seal
 
 logger = logging.getLogger("walton.miner")
@@ -82,3 +87,73 @@ class Miner:
         while True:
             await self._wait_for_work()
             await self.mine_one()
+
+
+class AuthorityMiner(Miner):
+    """Seals a permissioned child chain: signs the blocks whose in-turn member's key this node holds.
+
+    There is no work to search: the block is built, its header announces any member set voted in
+    the parent block, and the in-turn member's key signs it. When another member is in turn the
+    node waits for that member's block (walton has no block gossip yet, so a chain whose members
+    run separate nodes needs every turn's key here; a local cluster gives the node all of them).
+    While it waits it re-reads its key file, so the key of a member voted in can be added to the
+    file without a restart.
+    """
+
+    def __init__(self, backend: NodeBackend, key_file: Path, block_period: float) -> None:
+        super().__init__(backend, ZERO_ADDRESS, block_period)
+        self.key_file = key_file
+        self.keys = keys_by_address(list(load_authority_keys(key_file)))
+        self._waiting_for: tuple[Hash32, Address] | None = None
+
+    def _reload_keys(self) -> None:
+        try:
+            self.keys = keys_by_address(list(load_authority_keys(self.key_file)))
+        except (OSError, ValueError) as exc:  # keep sealing with the keys it has
+            logger.warning("Could not re-read the authority keys: %s", exc)
+
+    async def mine_one(self) -> bool:
+        chain = self.backend.chain
+        head = self.backend.head()
+        sealer, announce = next_sealer(chain)
+        if sealer not in self.keys:
+            self._reload_keys()
+        key = self.keys.get(sealer)
+        if key is None:
+            if self._waiting_for != (head.hash, sealer):
+                logger.warning("Waiting for member %s to seal block %d", encode_hex(sealer), head.block_number + 1)
+                self._waiting_for = (head.hash, sealer)
+            await trio.sleep(max(self.block_period, 1.0))
+            return False
+        built = build_block(chain, self.backend.txpool.best_transactions(head), sealer, self._next_timestamp())
+        for transaction, reason in built.rejected:
+            self.backend.txpool.drop(transaction.hash, reason)
+        block = seal_authority_block(built.block, key, announce)
+        self.backend.import_block(block)
+        self.blocks_mined += 1
+        logger.info(
+            "Sealed block number=%d hash=%s txs=%d signer=%s%s",
+            block.number,
+            encode_hex(block.hash),
+            len(block.transactions),
+            encode_hex(sealer),
+            f" members={len(announce)}" if announce is not None else "",
+        )
+        return True
+
+
+def load_authority_keys(path: Path) -> tuple[PrivateKey, ...]:
+    """Member keys from a file: one hex private key a line (``#`` comments and blank lines ignored)."""
+    keys = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            raw = bytes.fromhex(text.removeprefix("0x"))
+            keys.append(PrivateKey(raw))
+        except (ValueError, ValidationError) as exc:
+            raise ValueError(f"{path}:{number}: not a 32-byte hex private key ({exc})") from None
+    if not keys:
+        raise ValueError(f"{path}: no private key in the file")
+    return tuple(keys)

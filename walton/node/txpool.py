@@ -36,6 +36,7 @@ from eth_hash.auto import keccak
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils import ValidationError, encode_hex
 
+from walton.vm.forks.authority import AuthorityState
 from walton.vm.validation import (
     UINT64_MAX,
     UINT256_CEILING,
@@ -404,6 +405,10 @@ class TxPool:
     def _validate_with_state(self, entry: PooledTransaction) -> PooledTransaction | None:
         """geth's ValidateTransactionWithState and replacement rule; returns the transaction replaced."""
         state = self._head_state()
+        if isinstance(state, AuthorityState):  # permissioned child chains: members only
+            refusal = state.sender_refusal(entry.sender)
+            if refusal is not None:
+                raise TxPoolError(refusal)
         next_nonce = state.get_nonce(entry.sender)
         if next_nonce > entry.nonce:
             raise TxPoolError(f"{ERR_NONCE_TOO_LOW}: next nonce {next_nonce}, tx nonce {entry.nonce}")

@@ -43,7 +43,7 @@ from eth.abc import (
     StateAPI,
     VirtualMachineAPI,
 )
-from eth.constants import CREATE_CONTRACT_ADDRESS, ZERO_ADDRESS
+from eth.constants import BLANK_ROOT_HASH, CREATE_CONTRACT_ADDRESS, ZERO_ADDRESS
 from eth.exceptions import (
     BlockNotFound,
     ContractCreationCollision,
@@ -77,6 +77,7 @@ from eth.vm.spoof import SpoofTransaction
 from eth_hash.auto import keccak
 from eth_typing import Address, BlockNumber, Hash32
 from eth_utils import encode_hex
+from trie import HexaryTrie
 
 from walton.node.backend import NodeBackend
 from walton.node.filters import (
@@ -164,7 +165,7 @@ def _register(registry: dict[str, Handler], name: str, specs: tuple[Param, ...])
 
 
 def rpc_method(name: str, *specs: Param) -> Callable[[F], F]:
-    """Register an Ethereum method (``eth_``, ``net_``, ``web3_``) in ``METHODS``."""
+    """Register an Ethereum method (``eth_``, ``net_``, ``web3_``, geth's raw ``debug_`` readers) in ``METHODS``."""
     return _register(METHODS, name, specs)
 
 
@@ -1232,6 +1233,62 @@ def eth_get_storage_at(backend: NodeBackend, address: Address, slot: int, ref: B
     return to_data(value.to_bytes(32, "big"))
 
 
+MAX_PROOF_KEYS = 1024  # storage keys one eth_getProof call may ask for
+
+
+def decode_storage_keys(value: Any, index: int) -> list[int]:
+    if not isinstance(value, list):
+        raise InvalidArgument(index, f"json: cannot unmarshal {_json_type(value)} into Go value of type []string")
+    if len(value) > MAX_PROOF_KEYS:
+        raise InvalidArgument(index, f"too many storage keys, want at most {MAX_PROOF_KEYS}")
+    return [decode_storage_key(key, index) for key in value]
+
+
+def trie_proof(db: Any, root: Hash32, key: bytes) -> list[str]:
+    """EIP-1186 proof nodes for ``key`` (present or absent) under ``root``, as geth lists them.
+
+    Nodes embedded in their parent (encoding shorter than 32 bytes) are not listed separately: a
+    verifier finds them inside the node that holds them.
+    """
+    nodes = HexaryTrie(db, root).get_proof(key)
+    encoded = [bytes(rlp.encode(node)) for node in nodes]
+    return [to_data(node) for position, node in enumerate(encoded) if position == 0 or len(node) >= 32]
+
+
+@rpc_method("eth_getProof", ADDRESS, Param(decode_storage_keys), BLOCK_REF)
+def eth_get_proof(backend: NodeBackend, address: Address, keys: list[int], ref: BlockRef) -> dict[str, Any]:
+    """The account and storage proofs of EIP-1186 against the block's state root.
+
+    The storage root is read from the account's RLP (second-to-last field both in Ethereum's
+    4-field and Gwtc's 6-field layout), so proofs work on every fork.
+    """
+    header = resolve_state_header(backend, ref)
+    state = backend.chain.get_vm(header).state
+    db = backend.chain.chaindb.db
+    account_key = keccak(address)
+    encoded_account = HexaryTrie(db, header.state_root).get(account_key)
+    storage_root = rlp.decode(encoded_account)[-2] if encoded_account else BLANK_ROOT_HASH
+    storage_proof = []
+    for slot in keys:
+        slot_bytes = slot.to_bytes(32, "big")
+        storage_proof.append(
+            {
+                "key": to_data(slot_bytes),
+                "value": to_quantity(state.get_storage(address, slot)),
+                "proof": trie_proof(db, storage_root, keccak(slot_bytes)),
+            }
+        )
+    return {
+        "address": to_address(address),
+        "accountProof": trie_proof(db, header.state_root, account_key),
+        "balance": to_quantity(state.get_balance(address)),
+        "codeHash": to_data(state.get_code_hash(address)),
+        "nonce": to_quantity(state.get_nonce(address)),
+        "storageHash": to_data(storage_root),
+        "storageProof": storage_proof,
+    }
+
+
 @rpc_method("eth_call", CALL, OPTIONAL_BLOCK_REF)
 def eth_call(backend: NodeBackend, args: CallArgs, ref: BlockRef) -> str:
     header = resolve_state_header(backend, ref)
@@ -1420,6 +1477,37 @@ def eth_uninstall_filter(backend: NodeBackend, filter_id: str) -> bool:
 
 
 # -- Walton extensions -------------------------------------------------------------------------
+
+
+def _block_at(backend: NodeBackend, ref: BlockRef) -> BlockAPI | None:
+    if ref.hash is not None:
+        return block_by_hash(backend, ref.hash)
+    return canonical_block(backend, ref.number if ref.number is not None else "latest")
+
+
+@rpc_method("debug_getRawHeader", BLOCK_REF)
+def debug_get_raw_header(backend: NodeBackend, ref: BlockRef) -> str | None:
+    """geth's consensus encoding of a header: what a relayer submits to a parent chain's anchor."""
+    block = _block_at(backend, ref)
+    return None if block is None else to_data(bytes(rlp.encode(block.header)))
+
+
+@rpc_method("debug_getRawReceipts", BLOCK_REF)
+def debug_get_raw_receipts(backend: NodeBackend, ref: BlockRef) -> list[str] | None:
+    """geth's consensus encodings of a block's receipts (typed: type byte + RLP): the receipt trie's leaves."""
+    block = _block_at(backend, ref)
+    if block is None:
+        return None
+    return [to_data(receipt.encode()) for receipt in _block_receipts(backend.chain, block)]
+
+
+@rpc_method("eth_getRawTransactionByBlockHashAndIndex", HASH, UINT64)
+def eth_get_raw_transaction_by_block_hash_and_index(backend: NodeBackend, block_hash: Hash32, index: int) -> str | None:
+    """A transaction's consensus encoding (typed: type byte + RLP): the transaction trie's leaf."""
+    block = block_by_hash(backend, block_hash)
+    if block is None or index >= len(block.transactions):
+        return None
+    return to_data(block.transactions[index].encode())
 
 
 @walton_method("walton_network")

@@ -1,7 +1,8 @@
 """Network definitions: a genesis, a fork schedule, WPoC fork heights and ids, as one ``Network``.
 
 ``load_network(name_or_genesis_path, heights=...)`` accepts a built-in network name (``mainnet``)
-or the path of a Gwtc genesis file, exactly as given to ``gwtc init``. The fork schedule comes from
+or the path of a Gwtc genesis file, exactly as given to ``gwtc init``; ``load_any_network`` also
+accepts a child-chain TOML config (``walton.vm.networks.child``). The fork schedule comes from
 the file's chain config (Frontier from 0, then Homestead, EIP-150, EIP-155/158, Byzantium at their
 blocks); the WPoC fork heights (HardForkV1/V2/V3 and the V2 difficulty) are not part of the chain
 config in Gwtc and default to mainnet's.
@@ -26,6 +27,7 @@ from walton.vm.forks.gwtc import (
 )
 from walton.vm.forks.gwtc.chain import GwtcChain
 from walton.vm.forks.gwtc.headers import GwtcBlockHeader
+from walton.vm.networks.child import ChildNetwork, is_child_config, load_child_network
 from walton.vm.networks.genesis import ChainConfig, GenesisError, GwtcGenesis, load_genesis, parse_genesis
 from walton.vm.networks.mainnet import MAINNET_GENESIS, MAINNET_GENESIS_HASH, MAINNET_NETWORK_ID
 
@@ -172,11 +174,22 @@ def load_network(
             expected_genesis_hash=expected,
             lenient_balance=lenient_balance,
         )
+    if is_child_config(key):
+        raise GenesisError(f"{key} is a child-chain config, not a Gwtc genesis: open it with load_any_network")
     path = Path(name_or_genesis_path)
     if not path.exists():
         known = ", ".join(sorted(BUILTIN_NETWORKS))
         raise FileNotFoundError(f"{key}: neither a built-in network ({known}) nor a genesis file")
     return build_network(path.stem, load_genesis(path), heights, network_id, lenient_balance=lenient_balance)
+
+
+def load_any_network(
+    name_or_path: str | Path, heights: WaltonForkHeights | None = None, network_id: int | None = None
+) -> Network | ChildNetwork:
+    """``load_network``, or a child chain's network when given a child-chain ``.toml`` config."""
+    if is_child_config(name_or_path):
+        return load_child_network(name_or_path)
+    return load_network(name_or_path, heights, network_id)
 
 
 def network_names() -> Sequence[str]:
@@ -185,9 +198,11 @@ def network_names() -> Sequence[str]:
 
 __all__ = [
     "BUILTIN_NETWORKS",
+    "ChildNetwork",
     "GenesisMismatch",
     "Network",
     "build_network",
+    "load_any_network",
     "load_network",
     "network_names",
     "vm_schedule",

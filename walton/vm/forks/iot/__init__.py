@@ -16,12 +16,14 @@ from eth.vm.forks.paris import ParisVM
 from eth_utils import ValidationError
 
 from walton.consensus.difficulty import MINIMUM_DIFFICULTY
+from walton.consensus.labor import labor_bonus
 from walton.consensus.rewards import block_reward
 from walton.vm.forks.iot.computation import WALTON_PRECOMPILES, IoTComputation
 from walton.vm.forks.iot.consensus import IoTSealConsensus
 from walton.vm.forks.iot.headers import create_iot_header_from_parent, expected_difficulty, seal_hash
 from walton.vm.forks.iot.state import IoTState
 from walton.vm.forks.prague import PragueVM
+from walton.vm.precompiles.labor import read_credit, write_credit
 
 
 class IoTVM(PragueVM):
@@ -46,9 +48,19 @@ class IoTVM(PragueVM):
             raise ValidationError("IoT blocks have no uncles")
 
     def _assign_block_rewards(self, block: BlockAPI) -> None:
-        """Walton's reward schedule (with the master-node bonus) to the coinbase."""
+        """Walton's reward schedule (with the master-node bonus) to the coinbase, plus its Proof of Labor bonus.
+
+        A master-node coinbase spends labor credit for a bounded bonus (``walton.consensus.labor``);
+        without credit nothing is read back or written beyond the plain reward.
+        """
         coinbase = block.header.coinbase
-        self.state.delta_balance(coinbase, block_reward(block.number, self.state.get_balance(coinbase)))
+        balance = self.state.get_balance(coinbase)
+        reward = block_reward(block.number, balance)
+        credit = read_credit(self.state, coinbase)
+        labor = labor_bonus(reward, balance, credit)
+        if labor.spent:
+            write_credit(self.state, coinbase, credit - labor.spent)
+        self.state.delta_balance(coinbase, reward + labor.bonus)
 
 
 __all__ = ["WALTON_PRECOMPILES", "IoTComputation", "IoTState", "IoTVM", "seal_hash"]

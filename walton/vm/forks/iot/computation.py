@@ -8,8 +8,12 @@ from eth.abc import ComputationAPI
 from eth_typing import Address
 
 from walton.vm.forks.prague import PragueVM
+from walton.vm.precompiles.anchors import ANCHOR_ADDRESS, ANCHORS
+from walton.vm.precompiles.crosschain_proofs import PROOF_ADDRESS, PROOFS
 from walton.vm.precompiles.devices import DEVICE_PRECOMPILES
+from walton.vm.precompiles.labor import LABOR, LABOR_ADDRESS
 from walton.vm.precompiles.p256 import P256_VERIFY_ADDRESS, p256_verify
+from walton.vm.precompiles.swaps import SWAP_ADDRESS, SWAPS
 
 Precompile = Callable[[ComputationAPI], Any]
 PragueComputation = PragueVM.get_state_class().computation_class
@@ -18,6 +22,10 @@ PragueComputation = PragueVM.get_state_class().computation_class
 WALTON_PRECOMPILES: Mapping[int, Precompile] = {
     P256_VERIFY_ADDRESS: p256_verify,
     **{int.from_bytes(precompile.address, "big"): precompile for precompile in DEVICE_PRECOMPILES},
+    ANCHOR_ADDRESS: ANCHORS,
+    PROOF_ADDRESS: PROOFS,
+    SWAP_ADDRESS: SWAPS,
+    LABOR_ADDRESS: LABOR,
 }
 
 
