@@ -6,6 +6,7 @@ the filters hear about it. JSON-RPC handlers (``walton.node.rpc.methods``) read 
 """
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI
 from eth.constants import ZERO_ADDRESS
@@ -28,6 +29,18 @@ class NetworkInfo:
     network_id: int
 
 
+class PeerNetwork(Protocol):
+    """What JSON-RPC reads of the peer-to-peer component (``net_peerCount``, ``admin_*``)."""
+
+    def peer_count(self) -> int: ...
+
+    def node_info(self) -> dict[str, Any]: ...
+
+    def peers_info(self) -> list[dict[str, Any]]: ...
+
+    def add_static(self, url: str) -> Any: ...
+
+
 @dataclass
 class NodeBackend:
     chain: ChainAPI
@@ -38,6 +51,7 @@ class NodeBackend:
     coinbase: Address
     mining: bool = False
     client_version: str = CLIENT_VERSION
+    network_service: PeerNetwork | None = None  # set when the node runs peer-to-peer networking
 
     @classmethod
     def serving(cls, chain: ChainAPI, db: BlockWriteDB, network: NetworkInfo) -> "NodeBackend":

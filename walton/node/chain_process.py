@@ -9,7 +9,7 @@ only while an endpoint is subscribed to them.
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import trio
@@ -40,6 +40,8 @@ from walton.node.events import (
 from walton.node.filters import FilterManager, block_logs, logs_of_receipts
 from walton.node.logs import setup_logging
 from walton.node.miner import Miner
+from walton.node.p2p import admin_rpc  # noqa: F401  (registers the admin_* methods)
+from walton.node.p2p.service import P2PConfig, P2PService, load_node_key
 from walton.node.rpc import walton_methods  # noqa: F401  (registers the walton_* methods)
 from walton.node.rpc.errors import RpcError
 from walton.node.rpc.methods import dispatch, header_to_json, transaction_to_json
@@ -170,21 +172,35 @@ class ChainFeed:
 
 
 class FeedingFilters(FilterManager):
-    """The node's filters, which also hand each new canonical block to the chain feed."""
+    """The node's filters, which also hand each new canonical block to the chain feed and the block listeners
+    (the peer-to-peer component announces it)."""
 
     def __init__(self, chain: ChainAPI, feed: ChainFeed) -> None:
         super().__init__(chain)
         self.feed = feed
+        self.block_listeners: list[Callable[[BlockAPI], None]] = []
 
     def on_new_block(self, block: BlockAPI, receipts: Sequence[ReceiptAPI]) -> None:
         super().on_new_block(block, receipts)
         self.feed.on_block(block, receipts)
+        for listener in self.block_listeners:
+            listener(block)
 
 
 def default_coinbase(network: str) -> str:
     """Where rewards go unless --etherbase says otherwise: the first dev account on the dev network,
     the zero address elsewhere (reported by eth_coinbase; there is no miner there)."""
     return dev_accounts()[0].address if network == "dev" else "0x" + "00" * 20
+
+
+def p2p_config(config: NodeConfig) -> P2PConfig:
+    return P2PConfig(
+        port=config.p2p_port,
+        max_peers=config.max_peers,
+        discovery=config.discovery,
+        bootnodes=config.bootnodes,
+        static_nodes=config.static_nodes,
+    )
 
 
 async def run(config: NodeConfig) -> None:
@@ -208,21 +224,29 @@ async def run(config: NodeConfig) -> None:
         feed = ChainFeed(opened.chain)
         txpool = TxPool(opened.chain)
         txpool.listeners.append(feed.on_transaction)
+        filters = FeedingFilters(opened.chain, feed)
         backend = NodeBackend(
             chain=opened.chain,
             db=db,
             network=opened.network,
             txpool=txpool,
-            filters=FeedingFilters(opened.chain, feed),
+            filters=filters,
             coinbase=coinbase,
             mining=config.mine,
         )
         miner = Miner(backend, coinbase, config.block_period) if config.mine else None
+        if miner is not None:  # transactions from peers wake the miner as those from JSON-RPC do
+            txpool.listeners.append(lambda _transaction: miner.notify_new_transaction())
+        p2p = P2PService(backend, load_node_key(config.nodekey_path), p2p_config(config))
+        backend.network_service = p2p
+        txpool.listeners.append(p2p.on_transaction)
+        filters.block_listeners.append(p2p.on_canonical_block)
         endpoint_config = ConnectionConfig.from_name(CHAIN_ENDPOINT, config.ipc_dir)
         async with TrioEndpoint.serve(endpoint_config) as endpoint, trio.open_nursery() as nursery:
             nursery.start_soon(serve_requests, endpoint, backend, miner)
             nursery.start_soon(feed.serve_demand, endpoint)
             nursery.start_soon(feed.run, endpoint)
+            await nursery.start(p2p.run)
             if miner is not None:
                 nursery.start_soon(miner.run)
             with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:

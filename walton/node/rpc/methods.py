@@ -1162,7 +1162,8 @@ def net_listening(backend: NodeBackend) -> bool:
 
 @rpc_method("net_peerCount")
 def net_peer_count(backend: NodeBackend) -> str:
-    return to_quantity(0)
+    service = backend.network_service
+    return to_quantity(service.peer_count() if service is not None else 0)
 
 
 @rpc_method("eth_chainId")
