@@ -8,6 +8,8 @@ from eth_keys.datatypes import PrivateKey
 from eth_utils import keccak
 
 from tests.node.p2p import eip8_vectors as vectors
+from tests.node.p2p import loopback
+from tests.node.p2p.loopback import run_pair
 from walton.node.p2p import ecies, rlpx
 
 KEY_A = PrivateKey(bytes.fromhex(vectors.STATIC_KEY_A))
@@ -90,40 +92,14 @@ def test_garbage_handshake_packets_raise_rlpx_error() -> None:
 
 # --- a real loopback connection -------------------------------------------------------------------------------------
 
-Pair = tuple[rlpx.RLPxConnection, rlpx.RLPxConnection]
-
-
-async def _connected_pair(**limits: int) -> Pair:
-    """(dialer, listener) over a real TCP socket on 127.0.0.1."""
-    listeners = await trio.open_tcp_listeners(0, host="127.0.0.1")
-    port = listeners[0].socket.getsockname()[1]
-    result: dict[str, rlpx.RLPxConnection] = {}
-
-    async def accept() -> None:
-        stream = await listeners[0].accept()
-        result["listener"] = await rlpx.respond(stream, KEY_B, timeout=5)
-
-    async with trio.open_nursery() as nursery:
-        nursery.start_soon(accept)
-        result["dialer"] = await rlpx.connect("127.0.0.1", port, KEY_A, KEY_B.public_key, timeout=5)
-    await listeners[0].aclose()
-    dialer, listener = result["dialer"], result["listener"]
-    for conn in (dialer, listener):
-        conn.max_message_size = limits.get("max_message_size", conn.max_message_size)
-    return dialer, listener
-
 
 def _run(test: Callable[[rlpx.RLPxConnection, rlpx.RLPxConnection], Awaitable[None]], **limits: int) -> None:
-    async def main() -> None:
-        with trio.fail_after(20):
-            dialer, listener = await _connected_pair(**limits)
-            try:
-                await test(dialer, listener)
-            finally:
-                await dialer.aclose()
-                await listener.aclose()
+    async def limited(dialer: rlpx.RLPxConnection, listener: rlpx.RLPxConnection) -> None:
+        for conn in (dialer, listener):
+            conn.max_message_size = limits.get("max_message_size", conn.max_message_size)
+        await test(dialer, listener)
 
-    trio.run(main)
+    run_pair(limited)
 
 
 @pytest.mark.parametrize("compressed", [False, True])
@@ -131,8 +107,8 @@ def test_frames_round_trip_both_ways(compressed: bool) -> None:
     big = os.urandom(1 << 19) * 2  # 1 MiB, half of it repeated so snappy has something to do
 
     async def check(dialer: rlpx.RLPxConnection, listener: rlpx.RLPxConnection) -> None:
-        assert dialer.remote_public_key == KEY_B.public_key
-        assert listener.remote_public_key == KEY_A.public_key
+        assert dialer.remote_public_key == loopback.KEY_B.public_key
+        assert listener.remote_public_key == loopback.KEY_A.public_key
         if compressed:
             dialer.enable_snappy()
             listener.enable_snappy()
