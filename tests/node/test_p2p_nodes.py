@@ -5,16 +5,39 @@ Node A mines only when transactions arrive (``--dev.period 0``), so the head sta
 transactions and all nodes can be compared at ``latest``. B and C run ``--dev --nomine``.
 """
 
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import rlp
+import trio
+from eth.db.atomic import AtomicDB
 from eth_account import Account
+from eth_keys.datatypes import PrivateKey
+from eth_typing import Hash32
+from eth_utils import to_canonical_address
 
 from tests.node.nodeproc import NodeProcess, rpc
-from walton.vm.networks.dev import DEV_CHAIN_ID, dev_accounts
+from walton.node.db import BlockWriteDB
+from walton.node.p2p import base, rlpx
+from walton.node.p2p.enode import parse_enode
+from walton.node.p2p.eth import (
+    BLOCK_HEADERS,
+    GET_BLOCK_BODIES,
+    GET_BLOCK_HEADERS,
+    NEW_BLOCK,
+    BlockCodec,
+    GetBlockHeaders,
+    Status,
+    encode_hashes,
+)
+from walton.node.p2p.peer import HandshakeFailed, Peer, handshake, our_hello
+from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
+from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
+from walton.vm.validation import decode_transaction
 
 pytestmark = [pytest.mark.timeout(600), pytest.mark.xdist_group("p2p-nodes")]
 
@@ -43,8 +66,8 @@ def head(node: NodeProcess) -> dict[str, Any]:
     return block
 
 
-def send_raw(node: NodeProcess, nonce: int, value: int = 1) -> str:
-    account = dev_accounts()[2]
+def signed_raw(account_index: int, nonce: int, value: int = 1) -> str:
+    account = dev_accounts()[account_index]
     transaction = {
         "nonce": nonce,
         "gas": 21000,
@@ -54,8 +77,11 @@ def send_raw(node: NodeProcess, nonce: int, value: int = 1) -> str:
         "maxFeePerGas": 10**10,
         "maxPriorityFeePerGas": 10**9,
     }
-    raw = Account.sign_transaction(transaction, account.private_key).raw_transaction
-    tx_hash: str = call(node, "eth_sendRawTransaction", "0x" + bytes(raw).hex())
+    return "0x" + bytes(Account.sign_transaction(transaction, account.private_key).raw_transaction).hex()
+
+
+def send_raw(node: NodeProcess, nonce: int) -> str:
+    tx_hash: str = call(node, "eth_sendRawTransaction", signed_raw(2, nonce))
     return tx_hash
 
 
@@ -119,3 +145,128 @@ def test_two_nodes_sync_follow_and_relay_a_transaction(miner: NodeProcess, tmp_p
     finally:
         statuses = [node.stop() for node in (b, c)]
     assert statuses == [0, 0], b.output() + c.output()
+
+
+# -- hostile peers: written on the wire API, they break the rules and must be dropped and banned -------
+
+
+class Hostile:
+    """A peer of our own making: real RLPx and devp2p, eth Status with whatever genesis we choose."""
+
+    def __init__(self, node: NodeProcess) -> None:
+        self.node = node
+        self.key = PrivateKey(secrets.token_bytes(32))
+        self.target = parse_enode(enode_of(node))
+        self.genesis = Hash32(bytes.fromhex(call(node, "eth_getBlockByNumber", "0x0", False)["hash"][2:]))
+
+    @property
+    def short_id(self) -> str:
+        return self.key.public_key.to_bytes().hex()[:16]
+
+    async def connect(self) -> rlpx.RLPxConnection:
+        return await rlpx.connect(self.target.host, self.target.tcp_port, self.key, self.target.public_key)
+
+    async def join(self, genesis: Hash32 | None = None) -> Peer:
+        """Handshake as a peer on the dev chain (or one claiming another ``genesis``)."""
+        connection = await self.connect()
+
+        def status(version: int) -> Status:
+            return Status(version, DEV_CHAIN_ID, 1, self.genesis, genesis or self.genesis)
+
+        return await handshake(connection, our_hello(self.key, "hostile/test", 0), status, "127.0.0.1", 0, False)
+
+
+async def wait_disconnected(peer: Peer) -> None:
+    """Read until the node hangs up; it must, within the timeout."""
+    with trio.fail_after(60):
+        while True:
+            try:
+                code, payload = await peer.connection.receive_message()
+                await base.handle_base_message(peer.connection, code, payload)
+            except (base.PeerDisconnected, rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError):
+                return
+
+
+def wait_for_log(node: NodeProcess, text: str) -> str:
+    wait_for(lambda: text in node.output(), f"log line {text!r}", (node,), timeout=60)
+    return next(line for line in node.output().splitlines() if text in line)
+
+
+def test_wrong_genesis_is_refused_and_banned(miner: NodeProcess) -> None:
+    hostile = Hostile(miner)
+
+    async def session() -> None:
+        with pytest.raises(HandshakeFailed, match="genesis"):  # our side notices too, after the node said its Status
+            await hostile.join(genesis=Hash32(b"\x01" * 32))
+
+    trio.run(session)
+    line = wait_for_log(miner, f"Dropped peer {hostile.short_id}")
+    assert "genesis" in line
+
+
+def test_garbage_gets_a_peer_banned(miner: NodeProcess) -> None:
+    hostile = Hostile(miner)
+
+    async def session() -> None:
+        peer = await hostile.join()
+        await peer.send(NEW_BLOCK, b"\xff\x00 this is not rlp")
+        await wait_disconnected(peer)
+        with pytest.raises((rlpx.RLPxError, base.PeerDisconnected)):  # banned: refused at once
+            await hostile.join()
+
+    trio.run(session)
+    assert "NewBlock: undecodable RLP" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
+    assert int(call(miner, "net_peerCount"), 16) == 0
+
+
+def test_unrequested_response_gets_a_peer_banned(miner: NodeProcess) -> None:
+    hostile = Hostile(miner)
+
+    async def session() -> None:
+        peer = await hostile.join()
+        await peer.send(BLOCK_HEADERS, rlp.encode([]))
+        await wait_disconnected(peer)
+
+    trio.run(session)
+    assert "unrequested BlockHeaders" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
+
+
+def test_an_invalid_block_gets_a_peer_banned(miner: NodeProcess) -> None:
+    """A correctly sealed block on the node's head whose body is not the header's: import fails, peer banned."""
+    hostile = Hostile(miner)
+    chain = build_dev_chain(BlockWriteDB(AtomicDB()))
+    codec = BlockCodec(chain)
+
+    async def session() -> None:
+        peer = await hostile.join()
+        gone = trio.Event()
+
+        async def ignore(_peer: Peer, _code: int, _payload: bytes) -> None:
+            return None
+
+        async def run_until_gone() -> None:
+            try:
+                await peer.run(ignore)
+            except (base.PeerDisconnected, rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError):
+                gone.set()
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(run_until_gone)
+            headers = codec.decode_headers(await peer.request(GET_BLOCK_HEADERS, GetBlockHeaders(1, 192).encode()))
+            bodies = codec.decode_bodies(await peer.request(GET_BLOCK_BODIES, encode_hashes([h.hash for h in headers])))
+            for header, body in zip(headers, bodies, strict=True):
+                chain.import_block(codec.assemble(header, body))
+            coinbase = to_canonical_address(dev_accounts()[5].address)
+            built = build_block(chain, FixedCandidates(()), coinbase, chain.get_canonical_head().timestamp + 1)
+            seal = find_seal(built.block, coinbase_balance_at_head(chain, coinbase), 0, 100_000)
+            assert seal is not None
+            sealed = apply_seal(built.block, seal)
+            vm_class = chain.get_vm_class_for_block_number(sealed.number)
+            stray = decode_transaction(vm_class, bytes.fromhex(signed_raw(5, 0)[2:]))
+            forged = sealed.copy(transactions=[stray])  # same sealed header, a body that is not its own
+            await peer.send(NEW_BLOCK, codec.encode_new_block(forged, 10**9))
+            with trio.fail_after(60):
+                await gone.wait()
+
+    trio.run(session)
+    assert "invalid block" in wait_for_log(miner, f"Banned peer {hostile.short_id}")

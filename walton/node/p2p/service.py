@@ -210,7 +210,10 @@ class P2PService:
                 self.discovery = DiscoveryService(
                     self.private_key, self.config.listen_host, self.listen_port, bootnodes
                 )
-                await nursery.start(self.discovery.run)
+                try:
+                    await nursery.start(self.discovery.run)
+                except OSError as exc:
+                    raise SystemExit(f"walton node: {exc} (use --port, or --nodiscover)") from exc
             logger.info("P2P networking started enode=%s", self.enode)
             nursery.start_soon(self._dial_loop)
             nursery.start_soon(self.sync.run)
@@ -321,6 +324,9 @@ class P2PService:
             reason = f"it disconnected ({exc.reason!r})"
         except (rlpx.RLPxError, OSError, trio.BrokenResourceError, trio.ClosedResourceError) as exc:
             reason = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # whatever a peer's data made fail, the node carries on without that peer
+            logger.exception("Unexpected error with peer %s", peer)
+            await self.punish(peer, DisconnectReason.SUBPROTOCOL_ERROR, f"{type(exc).__name__}: {exc}")
         finally:
             if self.peers.get(peer.node_id) is peer:
                 del self.peers[peer.node_id]
@@ -427,6 +433,9 @@ class P2PService:
             await self.punish(peer, DisconnectReason.SUBPROTOCOL_ERROR, f"invalid announced block: {exc}")
         except (rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError) as exc:
             logger.debug("Fetching an announced block from %s failed: %s", peer, exc)
+        except Exception as exc:
+            logger.exception("Unexpected error importing a block announced by %s", peer)
+            await self.punish(peer, DisconnectReason.SUBPROTOCOL_ERROR, f"{type(exc).__name__}: {exc}")
 
     def import_block(self, block: BlockAPI) -> None:
         """Full validation and one atomic write (``ValidationError`` for an invalid block)."""
