@@ -50,7 +50,9 @@ def _keccak_state(data: bytes) -> Any:
 
 
 def _xor(a: bytes, b: bytes) -> bytes:
-    return bytes(x ^ y for x, y in zip(a, b, strict=True))
+    if len(a) != len(b):
+        raise ValueError("xor of byte strings of different lengths")
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
 
 
 @dataclass
@@ -152,25 +154,31 @@ class RLPxConnection:
     async def receive_message(self) -> tuple[int, bytes]:
         """Read one message; raises RLPxError on a bad MAC or malformed frame and ConnectionClosed on EOF."""
         async with self._receive_lock:
-            header = await self._reader.read_exactly(32)
-            header_ciphertext, header_mac = header[:16], header[16:]
-            if not hmac.compare_digest(self._update_mac(self._ingress_mac, header_ciphertext), header_mac):
-                raise RLPxError("bad frame header MAC")
-            header_plain = self._decryptor.update(header_ciphertext)
-            frame_size = int.from_bytes(header_plain[:3], "big")
-            if frame_size > self.max_message_size:
-                raise RLPxError(f"frame of {frame_size} bytes exceeds the {self.max_message_size}-byte limit")
-            if frame_size == 0:
-                raise RLPxError("empty frame")
-            padded = frame_size + (-frame_size % 16)
-            body = await self._reader.read_exactly(padded + 16)
-            frame_ciphertext, frame_mac = body[:padded], body[padded:]
-            self._ingress_mac.update(frame_ciphertext)
-            expected = self._update_mac(self._ingress_mac, self._ingress_mac.digest()[:16])
-            if not hmac.compare_digest(expected, frame_mac):
-                raise RLPxError("bad frame MAC")
-            frame = self._decryptor.update(frame_ciphertext)[:frame_size]
-        code, payload = _split_code(frame)
+            frame_size = self.decode_header(await self._reader.read_exactly(32))
+            body = await self._reader.read_exactly(frame_size + (-frame_size % 16) + 16)
+            return self.decode_frame(frame_size, body)
+
+    def decode_header(self, header: bytes) -> int:
+        """Check and decrypt a 32-byte frame header; returns the frame size, refusing one over the limit."""
+        header_ciphertext, header_mac = header[:16], header[16:]
+        if not hmac.compare_digest(self._update_mac(self._ingress_mac, header_ciphertext), header_mac):
+            raise RLPxError("bad frame header MAC")
+        frame_size = int.from_bytes(self._decryptor.update(header_ciphertext)[:3], "big")
+        if frame_size > self.max_message_size:
+            raise RLPxError(f"frame of {frame_size} bytes exceeds the {self.max_message_size}-byte limit")
+        if frame_size == 0:
+            raise RLPxError("empty frame")
+        return frame_size
+
+    def decode_frame(self, frame_size: int, body: bytes) -> tuple[int, bytes]:
+        """Check and decrypt the padded frame plus its MAC that follow a header; returns (code, payload)."""
+        padded = len(body) - 16
+        frame_ciphertext, frame_mac = body[:padded], body[padded:]
+        self._ingress_mac.update(frame_ciphertext)
+        expected = self._update_mac(self._ingress_mac, self._ingress_mac.digest()[:16])
+        if not hmac.compare_digest(expected, frame_mac):
+            raise RLPxError("bad frame MAC")
+        code, payload = _split_code(self._decryptor.update(frame_ciphertext)[:frame_size])
         if self.snappy:
             payload = self._decompress(payload)
         return code, payload
