@@ -90,6 +90,35 @@ def test_garbage_handshake_packets_raise_rlpx_error() -> None:
         rlpx.decode_auth(KEY_B, prefix + ecies.encrypt(KEY_B.public_key, b"\xff" * 300, prefix))
 
 
+class _ConstantMac:
+    """go-ethereum's test stub for a MAC state: absorbs nothing, always digests to 0x01 * 32."""
+
+    def update(self, data: bytes) -> None:
+        pass
+
+    def digest(self) -> bytes:
+        return b"\x01" * 32
+
+
+def test_go_ethereum_golden_frame() -> None:
+    """go-ethereum's frame vector (p2p/rlpx_test.go): AES and MAC secrets keccak256(b""), a stub MAC, code 8."""
+    golden = bytes.fromhex(
+        "00828ddae471818bb0bfa6b551d1cb42"
+        "01010101010101010101010101010101"
+        "ba628a4ba590cb43f7848f41c4382885"
+        "01010101010101010101010101010101"
+    )
+    empty_hash = keccak(b"")
+
+    def connection() -> rlpx.RLPxConnection:
+        secrets = rlpx.Secrets(empty_hash, empty_hash, _ConstantMac(), _ConstantMac())
+        return rlpx.RLPxConnection(trio.testing.memory_stream_pair()[0], secrets, KEY_B.public_key)
+
+    assert connection().encode_frame(8, bytes.fromhex("c401020304")) == golden
+    reader = connection()
+    assert reader.decode_frame(reader.decode_header(golden[:32]), golden[32:]) == (8, bytes.fromhex("c401020304"))
+
+
 # --- a real loopback connection -------------------------------------------------------------------------------------
 
 
