@@ -5,6 +5,7 @@ Node A mines only when transactions arrive (``--dev.period 0``), so the head sta
 transactions and all nodes can be compared at ``latest``. B and C run ``--dev --nomine``.
 """
 
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ pytestmark = [pytest.mark.timeout(600), pytest.mark.xdist_group("p2p-nodes")]
 
 RECIPIENT = "0x" + "42" * 20
 WAIT = 180.0  # generous: a loaded 2-core machine
+KILL_CHAIN_LENGTH = 20  # blocks B syncs when it is killed (about 2 s of import)
 
 
 def call(node: NodeProcess, method: str, *params: Any) -> Any:
@@ -270,3 +272,41 @@ def test_an_invalid_block_gets_a_peer_banned(miner: NodeProcess) -> None:
 
     trio.run(session)
     assert "invalid block" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
+
+
+def test_a_node_killed_in_its_sync_restarts_consistent_and_completes(tmp_path: Path) -> None:
+    """B is SIGKILLed while it syncs A's chain; A and C carry on, and B, restarted, finishes the sync."""
+    a = NodeProcess(tmp_path / "a", "--dev.period", "0.05")
+    nodes: tuple[NodeProcess, ...] = (a,)
+    b = c = None
+    try:
+        a.wait_ready()
+        wait_for(lambda: int(call(a, "eth_blockNumber"), 16) >= KILL_CHAIN_LENGTH, "A's chain", nodes)
+        b = NodeProcess(tmp_path / "b", "--nomine", "--staticnodes", enode_of(a))
+        c = NodeProcess(tmp_path / "c", "--nomine", "--staticnodes", enode_of(a))
+        nodes = (a, b, c)
+        deadline = time.monotonic() + WAIT
+        while "Syncing with peer" not in b.output():  # the chain process syncs before JSON-RPC is up
+            assert time.monotonic() < deadline and b.process.poll() is None, b.output()
+            time.sleep(0.05)
+        b.kill()
+        c.wait_ready()
+        b = NodeProcess(tmp_path / "b", "--nomine", "--staticnodes", enode_of(a))
+        nodes = (a, b, c)
+        b.wait_ready()
+        reopened = re.search(r"Reopened chain network=dev chainid=\d+ head=(\d+)", b.output())
+        assert reopened is not None, b.output()
+        assert int(reopened[1]) < KILL_CHAIN_LENGTH, "B finished its sync before it was killed"
+
+        def agree() -> bool:
+            number = int(call(a, "eth_blockNumber"), 16) - 2  # A keeps mining: compare just below its head
+            blocks = [call(node, "eth_getBlockByNumber", hex(number), False) for node in nodes]
+            return (
+                all(block is not None and block["stateRoot"] == blocks[0]["stateRoot"] for block in blocks)
+                and len({block["hash"] for block in blocks}) == 1
+            )
+
+        wait_for(agree, "B (restarted) and C synced to A", nodes)
+    finally:
+        statuses = [node.stop() for node in nodes]
+    assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)

@@ -437,11 +437,13 @@ class P2PService:
             logger.exception("Unexpected error importing a block announced by %s", peer)
             await self.punish(peer, DisconnectReason.SUBPROTOCOL_ERROR, f"{type(exc).__name__}: {exc}")
 
-    def import_block(self, block: BlockAPI) -> None:
-        """Full validation and one atomic write (``ValidationError`` for an invalid block)."""
+    def import_block(self, block: BlockAPI, quiet: bool = False) -> None:
+        """Full validation and one atomic write (``ValidationError`` for an invalid block); ``quiet`` during
+        sync, which logs whole segments instead."""
         started = time.monotonic()
         new_canonical = self.backend.import_block(block)
-        logger.info(
+        logger.log(
+            logging.DEBUG if quiet else logging.INFO,
             "Imported block number=%d hash=%s txs=%d canonical=%s elapsed=%.3fs",
             block.number,
             encode_hex(block.hash),
