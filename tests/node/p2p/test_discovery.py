@@ -1,3 +1,4 @@
+import itertools
 import os
 import time
 
@@ -151,6 +152,20 @@ def test_routing_table_buckets_and_closest() -> None:
     assert len(table.nodes()) == discovery.BUCKET_SIZE - 1
 
 
+def test_relay_rules_keep_private_addresses_private() -> None:
+    assert discovery.relayable("127.0.0.1", "127.0.0.1")
+    assert not discovery.relayable("8.8.8.8", "127.0.0.1")
+    assert not discovery.relayable("192.168.1.5", "127.0.0.1")
+    assert discovery.relayable("192.168.1.5", "10.0.0.7")
+    assert discovery.relayable("127.0.0.1", "10.0.0.7")
+    assert not discovery.relayable("8.8.8.8", "10.0.0.7")
+    assert discovery.relayable("8.8.8.8", "47.88.226.40")
+    assert discovery.relayable("10.0.0.1", "47.88.226.40")
+    assert not discovery.relayable("8.8.8.8", "0.0.0.0")
+    assert not discovery.relayable("8.8.8.8", "224.0.0.1")
+    assert not discovery.relayable("2001:db8::1", "::1")
+
+
 # --- services on loopback --------------------------------------------------------------------------------------------
 
 
@@ -216,6 +231,38 @@ def test_service_ignores_garbage_and_the_other_network() -> None:
                 assert isinstance(pong.message, Pong) and pong.message.ping_hash == ping[:32]
                 assert pong.sender == key.public_key
                 sock.close()
+                nursery.cancel_scope.cancel()
+
+    trio.run(main)
+
+
+def test_full_bucket_replaces_its_oldest_node_when_that_one_is_dead() -> None:
+    """16 unreachable nodes fill a bucket; a live node landing in it replaces the oldest after a failed ping."""
+    key = PrivateKey(b"\x11" * 32)
+    own = key.public_key.to_bytes()
+    far_keys = (PrivateKey(seed.to_bytes(32, "big")) for seed in range(2, 10_000))
+    at_256 = (k for k in far_keys if discovery.log_distance(own, k.public_key.to_bytes()) == 256)
+    far = list(itertools.islice(at_256, discovery.BUCKET_SIZE + 1))
+
+    async def main() -> None:
+        with trio.fail_after(20):
+            async with trio.open_nursery() as nursery:
+                service = DiscoveryService(key, "127.0.0.1", 0, [], lookup_interval=3600, request_timeout=0.3)
+                await nursery.start(service.run)
+                live = DiscoveryService(far[0], "127.0.0.1", 0, [], lookup_interval=3600, request_timeout=0.3)
+                await nursery.start(live.run)
+                dead = [ENode(k.public_key, "127.0.0.1", 9, 9) for k in far[1 : 1 + discovery.BUCKET_SIZE]]
+                for node in dead:  # the discard port: pings go nowhere
+                    service.table.add(node)
+                assert await service.bond(ENode(far[0].public_key, "127.0.0.1", live.port, live.port))
+                for _ in range(50):
+                    if service.table.get(far[0].public_key.to_bytes()) is not None:
+                        break
+                    await trio.sleep(0.1)
+                bucket = [n.node_id for n in service.table.buckets[255]]
+                assert far[0].public_key.to_bytes() in bucket
+                assert dead[0].node_id not in bucket
+                assert len(bucket) == discovery.BUCKET_SIZE
                 nursery.cancel_scope.cancel()
 
     trio.run(main)

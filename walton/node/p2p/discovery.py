@@ -542,7 +542,7 @@ class DiscoveryService:
             if not self._is_bonded(node_id):
                 logger.debug("discovery: findnode from unbonded node %s ignored", node_id.hex()[:16])
                 return
-            closest = self.table.closest(message.target)
+            closest = [node for node in self.table.closest(message.target) if relayable(ip, node.host)]
             for start in range(0, max(len(closest), 1), MAX_NEIGHBORS):
                 chunk = tuple(closest[start : start + MAX_NEIGHBORS])
                 await self._reply(Neighbors(chunk, _expiration()), ip, udp_port)
@@ -563,6 +563,20 @@ class DiscoveryService:
             await self._socket.sendto(packet, (ip, udp_port))
         except OSError as exc:
             logger.debug("discovery: cannot reply to %s:%d: %s", ip, udp_port, exc)
+
+
+def relayable(requester_ip: str, node_ip: str) -> bool:
+    """Whether to tell a requester about a node: no loopback addresses to remote hosts, no LAN ones to the Internet.
+
+    go-ethereum's netutil.CheckRelayIP applies the same rule, so that private addresses do not leak and peers are not
+    sent to addresses they cannot reach.
+    """
+    requester, node = ipaddress.ip_address(requester_ip), ipaddress.ip_address(node_ip)
+    if node.is_unspecified or node.is_multicast:
+        return False
+    if node.is_loopback and not requester.is_loopback:
+        return False
+    return not (node.is_private and not node.is_loopback and not (requester.is_private or requester.is_loopback))
 
 
 def _usable(node: ENode) -> bool:
