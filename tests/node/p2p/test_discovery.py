@@ -266,3 +266,22 @@ def test_full_bucket_replaces_its_oldest_node_when_that_one_is_dead() -> None:
                 nursery.cancel_scope.cancel()
 
     trio.run(main)
+
+
+def test_a_node_that_stops_answering_findnode_leaves_the_table() -> None:
+    key, gone = PrivateKey(os.urandom(32)), PrivateKey(os.urandom(32))
+
+    async def main() -> None:
+        with trio.fail_after(20):
+            async with trio.open_nursery() as nursery:
+                service = DiscoveryService(key, "127.0.0.1", 0, [], lookup_interval=3600, request_timeout=0.05)
+                await nursery.start(service.run)
+                node = ENode(gone.public_key, "127.0.0.1", 9, 9)
+                service.table.add(node)
+                for attempt in range(discovery.MAX_FINDNODE_FAILURES):
+                    assert service.table.get(node.node_id) is not None, attempt
+                    assert await service.find_node(node, os.urandom(64)) == []
+                assert service.table.get(node.node_id) is None
+                nursery.cancel_scope.cancel()
+
+    trio.run(main)

@@ -36,6 +36,7 @@ BUCKET_SIZE = 16
 BUCKET_COUNT = 256
 ALPHA = 3  # parallel findnode requests in a lookup
 MAX_NEIGHBORS = 12  # nodes per neighbors packet, so that it stays under 1280 bytes even with IPv6 endpoints
+MAX_FINDNODE_FAILURES = 5
 BOND_EXPIRATION = 24 * 3600  # a pong older than this no longer counts as proof of the address
 _HEADER_SIZE = 32 + 65
 
@@ -307,6 +308,7 @@ class DiscoveryService:
         self._pending_pongs: dict[bytes, tuple[bytes, trio.Event]] = {}  # ping hash -> (node id, answered)
         self._pinged_by: dict[bytes, trio.Event] = {}  # node id -> set when that node pings us
         self._neighbors: dict[bytes, _NeighborsRequest] = {}  # node id -> findnode in flight
+        self._findnode_failures: dict[bytes, int] = {}  # node id -> findnode requests unanswered in a row
 
     # --- public API ---------------------------------------------------------------------------------------------
 
@@ -397,7 +399,10 @@ class DiscoveryService:
         return True
 
     async def find_node(self, node: ENode, target: bytes) -> list[ENode]:
-        """Ask `node` for its neighbours of `target`; what arrives within the request timeout (up to 16 nodes)."""
+        """Ask `node` for its neighbours of `target`; what arrives within the request timeout (up to 16 nodes).
+
+        A node that leaves MAX_FINDNODE_FAILURES requests in a row unanswered leaves the table, as in go-ethereum.
+        """
         if node.node_id in self._neighbors:
             return []
         request = _NeighborsRequest()
@@ -408,6 +413,15 @@ class DiscoveryService:
                 await request.done.wait()
         finally:
             del self._neighbors[node.node_id]
+        if request.nodes or request.done.is_set():
+            self._findnode_failures.pop(node.node_id, None)
+        else:
+            failures = self._findnode_failures[node.node_id] = self._findnode_failures.get(node.node_id, 0) + 1
+            if failures >= MAX_FINDNODE_FAILURES:
+                logger.debug("discovery: dropping %s after %d unanswered findnode", node, failures)
+                self.table.remove(node.node_id)
+                self._last_pong.pop(node.node_id, None)
+                del self._findnode_failures[node.node_id]
         return request.nodes
 
     async def _find_nodes(self, nodes: Sequence[ENode], target: bytes) -> list[ENode]:
