@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 import trio
 import trio.testing
-from eth_keys.datatypes import PrivateKey
+from eth_keys.datatypes import PrivateKey, PublicKey
 from eth_utils import keccak
 
 from tests.node.p2p import eip8_vectors as vectors
@@ -282,5 +282,14 @@ def test_dialing_a_wrong_key_fails_cleanly() -> None:
             with pytest.raises(rlpx.RLPxError):
                 await rlpx.connect("127.0.0.1", port, KEY_A, PrivateKey(b"\x05" * 32).public_key, timeout=2)
         await listeners[0].aclose()
+
+    trio.run(main)
+
+
+def test_dialing_a_key_off_the_curve_is_an_rlpx_error() -> None:
+    async def main() -> None:
+        left, _right = trio.testing.memory_stream_pair()
+        with pytest.raises(rlpx.RLPxError, match="cannot dial"):
+            await rlpx.initiate(left, KEY_A, PublicKey(b"\xff" * 64))
 
     trio.run(main)

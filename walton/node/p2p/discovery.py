@@ -25,7 +25,7 @@ import trio
 from eth_keys.datatypes import PrivateKey, PublicKey, Signature
 from eth_utils import keccak
 
-from walton.node.p2p.enode import ENode
+from walton.node.p2p.enode import ENode, public_key_from_id
 
 logger = logging.getLogger("walton.p2p.discovery")
 
@@ -164,16 +164,20 @@ def _list(items: Any, count: int) -> list[Any]:
     return items
 
 
-def _neighbor(item: Any) -> ENode:
+def _neighbor(item: Any) -> ENode | None:
+    """One entry of a neighbors packet, or None if its id or address is unusable (the rest of the packet still counts,
+    as in go-ethereum)."""
     fields = _list(item, 4)
-    node_id = _bytes(fields[3])
-    if len(node_id) != 64:
-        raise DiscoveryPacketError("neighbor node id is not 64 bytes")
     try:
-        public_key = PublicKey(node_id)
-    except Exception as exc:
-        raise DiscoveryPacketError(f"neighbor node id is not a public key: {exc}") from exc
-    return ENode(public_key, _ip(fields[0]), tcp_port=_uint(fields[2], 16), udp_port=_uint(fields[1], 16))
+        public_key = public_key_from_id(_bytes(fields[3]))
+        node = ENode(public_key, _ip(fields[0]), tcp_port=_uint(fields[2], 16), udp_port=_uint(fields[1], 16))
+    except (ValueError, DiscoveryPacketError) as exc:
+        logger.debug("discovery: unusable neighbor entry: %s", exc)
+        return None
+    ip = ipaddress.ip_address(node.host)
+    if node.udp_port == 0 or ip.is_unspecified or ip.is_multicast:
+        return None
+    return node
 
 
 def decode_packet(packet: bytes, types: PacketTypes = WALTON_PACKET_TYPES, *, now: float | None = None) -> Packet:
@@ -213,7 +217,8 @@ def decode_packet(packet: bytes, types: PacketTypes = WALTON_PACKET_TYPES, *, no
         items = _list(payload, 2)
         if not isinstance(items[0], list):
             raise DiscoveryPacketError("neighbors is not a list of nodes")
-        message = Neighbors(tuple(_neighbor(item) for item in items[0]), _uint(items[1]))
+        nodes = (_neighbor(item) for item in items[0])
+        message = Neighbors(tuple(node for node in nodes if node is not None), _uint(items[1]))
     else:
         raise DiscoveryPacketError(f"unknown packet type {type_byte}")
     if message.expiration < (time.time() if now is None else now):
@@ -564,9 +569,7 @@ class DiscoveryService:
             request = self._neighbors.get(node_id)
             if request is None:
                 return
-            for node in message.nodes:
-                if _usable(node) and len(request.nodes) < BUCKET_SIZE:
-                    request.nodes.append(node)
+            request.nodes.extend(message.nodes[: BUCKET_SIZE - len(request.nodes)])
             # Replies come in chunks of MAX_NEIGHBORS; a shorter chunk is the last one.
             if len(request.nodes) >= BUCKET_SIZE or len(message.nodes) < MAX_NEIGHBORS:
                 request.done.set()
@@ -591,9 +594,3 @@ def relayable(requester_ip: str, node_ip: str) -> bool:
     if node.is_loopback and not requester.is_loopback:
         return False
     return not (node.is_private and not node.is_loopback and not (requester.is_private or requester.is_loopback))
-
-
-def _usable(node: ENode) -> bool:
-    """Whether a node from a neighbors packet can be contacted at all."""
-    ip = ipaddress.ip_address(node.host)
-    return node.udp_port != 0 and not (ip.is_unspecified or ip.is_multicast)

@@ -39,6 +39,20 @@ class ENode:
         return f"enode://{self.node_id.hex()}@{host}:{self.tcp_port}{query}"
 
 
+def public_key_from_id(node_id: bytes) -> PublicKey:
+    """The public key a 64-byte node id stands for; ValueError if it is not a point on secp256k1.
+
+    eth-keys takes any 64 bytes, so the curve check happens here, before a bad id reaches ECDH.
+    """
+    if len(node_id) != 64:
+        raise ValueError(f"node id of {len(node_id)} bytes, expected 64")
+    try:
+        coincurve.PublicKey(b"\x04" + node_id)
+    except ValueError as exc:
+        raise ValueError("node id is not a secp256k1 public key") from exc
+    return PublicKey(node_id)
+
+
 def resolve_host(host: str) -> list[str]:
     """The distinct addresses of `host` in the resolver's order (IPv4 and IPv6, like Go's net.LookupIP)."""
     addresses: list[str] = []
@@ -71,11 +85,10 @@ def parse_enode(url: str) -> ENode:
         raise ValueError(
             f"invalid enode URL {url!r}: expected enode://<128 hex digits>@<host>:<port>[?discport=<port>]"
         )
-    node_id = bytes.fromhex(match["id"])
     try:
-        coincurve.PublicKey(b"\x04" + node_id)
+        public_key = public_key_from_id(bytes.fromhex(match["id"]))
     except ValueError as exc:
-        raise ValueError(f"invalid enode URL {url!r}: the node id is not a secp256k1 public key") from exc
+        raise ValueError(f"invalid enode URL {url!r}: {exc}") from exc
     tcp_port = _port(match["port"], "port")
     udp_port = tcp_port
     if match["query"]:
@@ -87,7 +100,7 @@ def parse_enode(url: str) -> ENode:
                 raise ValueError(f"invalid enode URL {url!r}: bad discport: {exc}") from exc
     host = match["ipv6"] or match["host"]
     if _is_ip(host):
-        return ENode(PublicKey(node_id), str(ipaddress.ip_address(host)), tcp_port, udp_port)
+        return ENode(public_key, str(ipaddress.ip_address(host)), tcp_port, udp_port)
     try:
         addresses = resolve_host(host)
     except OSError as exc:
@@ -95,4 +108,4 @@ def parse_enode(url: str) -> ENode:
     if not addresses:
         raise ValueError(f"invalid enode URL {url!r}: host {host!r} has no addresses")
     ip = ipaddress.ip_address(addresses[1] if len(addresses) > 1 else addresses[0])
-    return ENode(PublicKey(node_id), str(ip), tcp_port, udp_port)
+    return ENode(public_key, str(ip), tcp_port, udp_port)

@@ -180,23 +180,25 @@ class RLPxConnection:
             raise RLPxError("bad frame MAC")
         code, payload = _split_code(self._decryptor.update(frame_ciphertext)[:frame_size])
         if self.snappy:
-            payload = self._decompress(payload)
+            payload = _decompress(payload, self.max_message_size)
         return code, payload
-
-    def _decompress(self, payload: bytes) -> bytes:
-        try:
-            size = cramjam.snappy.decompress_raw_len(payload)
-        except Exception as exc:  # cramjam raises its own error type for a bad length varint
-            raise RLPxError(f"bad snappy payload: {exc}") from exc
-        if size > self.max_message_size:
-            raise RLPxError(f"message decompresses to {size} bytes, over the {self.max_message_size}-byte limit")
-        try:
-            return bytes(snappy.decompress(payload))
-        except Exception as exc:
-            raise RLPxError(f"bad snappy payload: {exc}") from exc
 
     async def aclose(self) -> None:
         await self.stream.aclose()
+
+
+def _decompress(payload: bytes, limit: int) -> bytes:
+    """Snappy-decompress a payload, refusing one that announces more than `limit` bytes before allocating them."""
+    try:
+        size = cramjam.snappy.decompress_raw_len(payload)
+    except Exception as exc:  # cramjam raises its own error type for a bad length varint
+        raise RLPxError(f"bad snappy payload: {exc}") from exc
+    if size > limit:
+        raise RLPxError(f"message decompresses to {size} bytes, over the {limit}-byte limit")
+    try:
+        return bytes(snappy.decompress(payload))
+    except Exception as exc:
+        raise RLPxError(f"bad snappy payload: {exc}") from exc
 
 
 def _split_code(frame: bytes) -> tuple[int, bytes]:
@@ -376,7 +378,10 @@ async def initiate(
     """Run the handshake as the dialer (EIP-8 auth); raises RLPxError if it fails or takes longer than `timeout`."""
     ephemeral = PrivateKey(os.urandom(32))
     nonce = os.urandom(32)
-    auth = make_auth(private_key, remote_public_key, ephemeral, nonce)
+    try:
+        auth = make_auth(private_key, remote_public_key, ephemeral, nonce)
+    except ValueError as exc:  # coincurve refuses a remote key that is not on the curve
+        raise RLPxError(f"cannot dial {remote_public_key.to_bytes().hex()[:16]}...: {exc}") from exc
     reader = _Reader(stream)
     try:
         with trio.fail_after(timeout):
