@@ -1,7 +1,8 @@
 """enode URLs: ``enode://<128 hex digits of the node's public key>@<host>:<tcp port>[?discport=<udp port>]``.
 
-Gwtc resolves a DNS host name when it parses the URL and, when the name has several addresses, takes the second one
-(go-ethereum takes the first); we do the same so a configured bootnode name reaches the same machine.
+Gwtc resolves a DNS host name when it parses the URL (go-ethereum 1.7.1 accepts IP addresses only) and, when the
+name has several addresses, takes the second one; we do the same so a configured bootnode name reaches the same
+machine as with Gwtc.
 """
 
 from __future__ import annotations
