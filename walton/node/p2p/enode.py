@@ -16,7 +16,6 @@ from urllib.parse import parse_qs
 import coincurve
 from eth_keys.datatypes import PublicKey
 
-DEFAULT_PORT = 10101
 _ENODE = re.compile(
     r"enode://(?P<id>[0-9a-fA-F]{128})@(?:\[(?P<ipv6>[0-9a-fA-F:.]+)\]|(?P<host>[^:/?\[\]@]+)):(?P<port>\d{1,5})"
     r"(?:\?(?P<query>.*))?"
