@@ -310,3 +310,24 @@ def test_a_node_killed_in_its_sync_restarts_consistent_and_completes(tmp_path: P
     finally:
         statuses = [node.stop() for node in nodes]
     assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)
+
+
+def test_a_node_finds_its_peer_through_a_discovery_bootnode(miner: NodeProcess, tmp_path: Path) -> None:
+    """A discovering node (its own bootnode) and a node that only knows it as --bootnodes: they meet and sync."""
+    a = NodeProcess(tmp_path / "a", "--nomine", p2p=("--port", "0"))
+    nodes: tuple[NodeProcess, ...] = (a,)
+    try:
+        a.wait_ready()
+        assert call(a, "admin_nodeInfo")["ports"]["discovery"] > 0
+        b = NodeProcess(tmp_path / "b", "--nomine", p2p=("--port", "0", "--bootnodes", enode_of(a)))
+        nodes = (a, b)
+        b.wait_ready()
+        wait_for(lambda: int(call(b, "net_peerCount"), 16) == 1, "B connected to A found by discovery", nodes)
+        assert call(b, "admin_peers")[0]["id"] == call(a, "admin_nodeInfo")["id"]
+        # Now A meets the miner too, and B gets the miner's chain through A.
+        assert call(a, "admin_addPeer", enode_of(miner)) is True
+        target = head(miner)["hash"]
+        wait_for(lambda: head(b)["hash"] == target, "B synced the miner's chain through A", (*nodes, miner))
+    finally:
+        statuses = [node.stop() for node in nodes]
+    assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)

@@ -414,7 +414,13 @@ class P2PService:
             if not headers or headers[0].hash != block_hash:
                 return
             header = headers[0]
-            if self._known(block_hash) or not self._known(header.parent_hash):
+            if self._known(block_hash):
+                return
+            if not self._known(header.parent_hash):
+                # A chain we lack: at least its last block's difficulty above our head, we guess; sync finds out.
+                guess = self.sync.our_total_difficulty() + header.difficulty
+                if guess > peer.total_difficulty:
+                    peer.total_difficulty, peer.head_hash = guess, block_hash
                 self.sync.trigger()
                 return
             bodies = self.codec.decode_bodies(await peer.request(GET_BLOCK_BODIES, encode_hashes([block_hash])))

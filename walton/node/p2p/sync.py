@@ -70,6 +70,7 @@ class Synchronizer:
                     await self.wakeup.wait()
                 continue
             self.syncing = True
+            imported = self.blocks_imported
             try:
                 await self.sync_with(peer)
             except trio.TooSlowError:
@@ -82,11 +83,14 @@ class Synchronizer:
                 await self.service.drop(peer, DisconnectReason.TCP_ERROR, f"sync failed: {type(exc).__name__}: {exc}")
             finally:
                 self.syncing = False
-            if peer.total_difficulty > self.our_total_difficulty() and not peer.closed:
-                # It claimed more than it delivered: not useful to sync from.
-                await self.service.drop(
-                    peer, DisconnectReason.USELESS_PEER, "its chain ended below its total difficulty"
-                )
+            if self.blocks_imported > imported:  # tell the peers, as geth does after a sync
+                head = self.service.backend.head()
+                self.service.on_canonical_block(self.chain.get_block_by_header(head))
+            ours = self.our_total_difficulty()
+            if peer.total_difficulty > ours:
+                # It claimed (or we guessed) more than it delivered: believe what we saw, so we do not sync again.
+                logger.debug("Peer %s has td %d, not the %d it claimed", peer, ours, peer.total_difficulty)
+                peer.total_difficulty = ours
 
     def _known(self, block_hash: Hash32) -> bool:
         return bool(self.chain.chaindb.header_exists(block_hash))
