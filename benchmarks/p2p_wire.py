@@ -6,8 +6,8 @@ baseline, measured in the same run on the same bytes, is the bare cryptography a
 anyway: AES-256-CTR encrypt, HMAC-SHA256, HMAC check and decrypt, so the ratio shows what the RLPx framing (keccak
 MACs, header, RLP code, padding) adds on top.
 
-Payloads: ``random`` (incompressible) and ``blocks`` (RLP of header-like items: hashes, small integers and zero
-bytes, which compress as real block data does). Prints the median (min, max) over rounds.
+Payloads: ``random`` (incompressible) and ``blocks`` (RLP of header-like items: fresh random hashes and addresses,
+a mostly zero bloom, small integers; about as compressible as real headers). Prints the median (min, max) over rounds.
 
 Run: ``python -m benchmarks.p2p_wire [--rounds 5] [--megabytes 16]``.
 """
@@ -51,9 +51,13 @@ def connection_pair() -> tuple[rlpx.RLPxConnection, rlpx.RLPxConnection]:
 def payload(kind: str, size: int) -> bytes:
     if kind == "random":
         return os.urandom(size)
-    item = [os.urandom(32), os.urandom(32), b"\x00" * 256, 1234567, 8_000_000, 21000, os.urandom(20), b"", b"\x00" * 8]
-    count = max(1, size // len(rlp.encode(item)))
-    return rlp.encode([item] * count)[:size]
+
+    def item() -> list[object]:
+        # Like a header: fresh hashes and addresses, a mostly empty bloom, small numbers.
+        return [os.urandom(32), os.urandom(32), os.urandom(20), b"\x00" * 250 + os.urandom(6), 1234567, 21000, b""]
+
+    count = max(1, size // len(rlp.encode(item())))
+    return rlp.encode([item() for _ in range(count)])[:size]
 
 
 def codec_seconds(message: bytes, count: int, compressed: bool) -> float:
