@@ -5,7 +5,8 @@ validation by the chain's VM and consensus, then one atomic database write, then
 the filters hear about it. JSON-RPC handlers (``walton.node.rpc.methods``) read from here.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI
@@ -52,6 +53,8 @@ class NodeBackend:
     mining: bool = False
     client_version: str = CLIENT_VERSION
     network_service: PeerNetwork | None = None  # set when the node runs peer-to-peer networking
+    # Called with each block that became canonical, after the pool and filters (the peer-to-peer component announces).
+    block_listeners: list[Callable[[BlockAPI], None]] = field(default_factory=list)
 
     @classmethod
     def serving(cls, chain: ChainAPI, db: BlockWriteDB, network: NetworkInfo) -> "NodeBackend":
@@ -69,4 +72,6 @@ class NodeBackend:
             receipts = new_block.get_receipts(self.chain.chaindb)
             self.txpool.remove_included(new_block)
             self.filters.on_new_block(new_block, tuple(receipts))
+            for listener in self.block_listeners:
+                listener(new_block)
         return result.new_canonical_blocks

@@ -9,7 +9,7 @@ only while an endpoint is subscribed to them.
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import trio
@@ -172,19 +172,15 @@ class ChainFeed:
 
 
 class FeedingFilters(FilterManager):
-    """The node's filters, which also hand each new canonical block to the chain feed and the block listeners
-    (the peer-to-peer component announces it)."""
+    """The node's filters, which also hand each new canonical block to the chain feed."""
 
     def __init__(self, chain: ChainAPI, feed: ChainFeed) -> None:
         super().__init__(chain)
         self.feed = feed
-        self.block_listeners: list[Callable[[BlockAPI], None]] = []
 
     def on_new_block(self, block: BlockAPI, receipts: Sequence[ReceiptAPI]) -> None:
         super().on_new_block(block, receipts)
         self.feed.on_block(block, receipts)
-        for listener in self.block_listeners:
-            listener(block)
 
 
 def default_coinbase(network: str) -> str:
@@ -224,13 +220,12 @@ async def run(config: NodeConfig) -> None:
         feed = ChainFeed(opened.chain)
         txpool = TxPool(opened.chain)
         txpool.listeners.append(feed.on_transaction)
-        filters = FeedingFilters(opened.chain, feed)
         backend = NodeBackend(
             chain=opened.chain,
             db=db,
             network=opened.network,
             txpool=txpool,
-            filters=filters,
+            filters=FeedingFilters(opened.chain, feed),
             coinbase=coinbase,
             mining=config.mine,
         )
@@ -238,9 +233,6 @@ async def run(config: NodeConfig) -> None:
         if miner is not None:  # transactions from peers wake the miner as those from JSON-RPC do
             txpool.listeners.append(lambda _transaction: miner.notify_new_transaction())
         p2p = P2PService(backend, load_node_key(config.nodekey_path), p2p_config(config))
-        backend.network_service = p2p
-        txpool.listeners.append(p2p.on_transaction)
-        filters.block_listeners.append(p2p.on_canonical_block)
         endpoint_config = ConnectionConfig.from_name(CHAIN_ENDPOINT, config.ipc_dir)
         async with TrioEndpoint.serve(endpoint_config) as endpoint, trio.open_nursery() as nursery:
             nursery.start_soon(serve_requests, endpoint, backend, miner)

@@ -75,6 +75,7 @@ class Peer:
     host: str
     port: int
     inbound: bool
+    request_timeout: float = REQUEST_TIMEOUT
     head_hash: Hash32 = field(init=False)
     total_difficulty: int = field(init=False)
     known_blocks: KnownSet = field(default_factory=KnownSet)
@@ -104,15 +105,16 @@ class Peer:
         async with self._send_lock:
             await self.connection.send_message(self.offset + code, payload)
 
-    async def request(self, code: int, payload: bytes, timeout: float = REQUEST_TIMEOUT) -> bytes:
-        """Send request ``code`` and return the payload of its response (``trio.TooSlowError`` after ``timeout``)."""
+    async def request(self, code: int, payload: bytes) -> bytes:
+        """Send request ``code`` and return the payload of its response (``trio.TooSlowError`` after
+        ``request_timeout``)."""
         response_code = RESPONSE_OF[code]
         async with self._request_locks[code]:
             send, receive = trio.open_memory_channel[bytes](1)
             self._pending[response_code] = send
             try:
                 await self.send(code, payload)
-                with trio.fail_after(timeout):
+                with trio.fail_after(self.request_timeout):
                     return await receive.receive()
             finally:
                 self._pending.pop(response_code, None)

@@ -59,7 +59,7 @@ from walton.node.p2p.eth import (
     encode_new_block_hashes,
     encode_transactions,
 )
-from walton.node.p2p.peer import BanList, HandshakeFailed, Peer, handshake, our_hello
+from walton.node.p2p.peer import REQUEST_TIMEOUT, BanList, HandshakeFailed, Peer, handshake, our_hello
 from walton.node.p2p.sync import Synchronizer
 from walton.node.txpool import TxPoolError
 
@@ -87,6 +87,7 @@ class P2PConfig:
     bootnodes: tuple[str, ...] = ()
     static_nodes: tuple[str, ...] = ()
     ban_seconds: float = DEFAULT_BAN_SECONDS
+    request_timeout: float = REQUEST_TIMEOUT  # a peer that answers no faster is dropped and another asked
 
 
 def load_node_key(path: Path) -> PrivateKey:
@@ -123,6 +124,9 @@ class P2PService:
         self._nursery: trio.Nursery | None = None
         for url in config.static_nodes:
             self.add_static(url)
+        backend.network_service = self
+        backend.block_listeners.append(self.on_canonical_block)
+        backend.txpool.listeners.append(self.on_transaction)
 
     # -- identity and admin_* ---------------------------------------------------------------
 
@@ -297,6 +301,7 @@ class P2PService:
             peer.port = port
         else:
             peer.port = peer.hello.listen_port or port
+        peer.request_timeout = self.config.request_timeout
         refusal = self._refusal(peer)
         if refusal is not None:
             logger.debug("Refused peer %s: %s", peer, refusal.name)
