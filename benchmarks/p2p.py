@@ -108,7 +108,9 @@ def sync_rate(source: Path, target: Path, blocks: int) -> tuple[float, float]:
 
 
 def import_rate(chain_file: Path, target: Path, blocks: int) -> float:
+    """``walton import`` into a data directory initialised beforehand (as the synced node's is at start)."""
     with contextlib.redirect_stdout(io.StringIO()):
+        assert walton_main(["init", "--dev", "--datadir", str(target)]) == 0
         started = time.perf_counter()
         status = walton_main(["import", "--network", "dev", "--datadir", str(target), str(chain_file)])
         elapsed = time.perf_counter() - started
