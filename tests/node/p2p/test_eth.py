@@ -1,11 +1,13 @@
 """eth/62-63 messages: round trips for both header families, geth's serving limits, refused garbage."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import rlp
-from eth.abc import BlockAPI, ChainAPI
+from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI
 from eth.db.atomic import AtomicDB
+from eth.exceptions import HeaderNotFound
 from eth_account import Account
 from eth_hash.auto import keccak
 from eth_typing import BlockNumber, Hash32
@@ -17,6 +19,7 @@ from walton.node.p2p.eth import (
     MAX_HEADERS,
     MAX_NODE_DATA,
     MAX_RECEIPTS,
+    SOFT_RESPONSE_LIMIT,
     BlockCodec,
     GetBlockHeaders,
     ProtocolError,
@@ -176,3 +179,28 @@ def test_receipts_and_node_data_answer_from_the_database(dev_chain: ChainAPI) ->
     assert isinstance(encoded[0][0], list) and isinstance(encoded[0][1], bytes)  # legacy list, typed bytes
     [root_node] = answer_node_data(dev_chain, [block.header.state_root])
     assert keccak(root_node) == block.header.state_root
+
+
+class LongChainStub:
+    """A stand-in (this test's only mock) for a chain of a million blocks: header n is genesis renumbered,
+    so the header limit and the soft response size can be checked without mining."""
+
+    def __init__(self, template: BlockHeaderAPI, extra_data: bytes = b"") -> None:
+        self.template = template.copy(extra_data=extra_data)
+
+    def get_canonical_block_header_by_number(self, number: BlockNumber) -> BlockHeaderAPI:
+        if not 0 <= number < 1_000_000:
+            raise HeaderNotFound(number)
+        return self.template.copy(block_number=number)
+
+
+def test_header_requests_stop_at_the_limit_and_the_soft_size(dev_chain: ChainAPI) -> None:
+    genesis = dev_chain.get_canonical_block_header_by_number(BlockNumber(0))
+    stub: Any = LongChainStub(genesis)
+    headers = answer_headers(stub, GetBlockHeaders(1000, 100_000))
+    assert len(headers) == MAX_HEADERS and headers[-1].block_number == 1000 + MAX_HEADERS - 1
+    skipped = answer_headers(stub, GetBlockHeaders(1000, 10, skip=99, reverse=True))
+    assert [header.block_number for header in skipped] == [1000, 900, 800, 700, 600, 500, 400, 300, 200, 100]
+    big: Any = LongChainStub(genesis, extra_data=b"\x00" * 32 * 1024)  # 32 KiB headers
+    sizes = [len(rlp.encode(header)) for header in answer_headers(big, GetBlockHeaders(0, MAX_HEADERS))]
+    assert len(sizes) < MAX_HEADERS and sum(sizes[:-1]) < SOFT_RESPONSE_LIMIT <= sum(sizes)  # stops once past 2 MiB

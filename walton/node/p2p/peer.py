@@ -227,18 +227,19 @@ async def handshake(
 class BanList:
     """Peers that misbehaved, by node id, until their ban expires."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
+        self.clock = clock
         self._until: dict[bytes, float] = {}
 
     def ban(self, node_id: bytes) -> None:
-        self._until[node_id] = time.monotonic() + self.seconds
+        self._until[node_id] = self.clock() + self.seconds
 
     def is_banned(self, node_id: bytes) -> bool:
         until = self._until.get(node_id)
         if until is None:
             return False
-        if time.monotonic() >= until:
+        if self.clock() >= until:
             del self._until[node_id]
             return False
         return True
