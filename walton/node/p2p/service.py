@@ -75,6 +75,7 @@ DISCOVERED_REDIAL_SECONDS = 30.0
 SEND_TIMEOUT = 10.0
 TX_BATCH = 256
 QUEUE_SIZE = 1024
+MAX_FETCHES = 64  # announced blocks fetched at once (more announcements wait for the next, or for sync)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class P2PService:
         self.listen_port = config.port
         self.discovery: DiscoveryService | None = None
         self._dialing: set[bytes] = set()
+        self._fetching: set[Hash32] = set()  # announced blocks being fetched
         self._next_dial: dict[bytes, float] = {}
         self._blocks_send, self._blocks_receive = trio.open_memory_channel[BlockAPI](QUEUE_SIZE)
         self._txs_send, self._txs_receive = trio.open_memory_channel[Hash32](QUEUE_SIZE * 4)
@@ -374,7 +376,10 @@ class P2PService:
         elif code == NEW_BLOCK_HASHES:
             for block_hash, _number in decode_new_block_hashes(payload):
                 peer.known_blocks.add(block_hash)
-                if not self._known(block_hash) and not self.sync.syncing and self._nursery is not None:
+                if block_hash in self._fetching or self._known(block_hash) or self.sync.syncing:
+                    continue
+                if len(self._fetching) < MAX_FETCHES and self._nursery is not None:
+                    self._fetching.add(block_hash)
                     self._nursery.start_soon(self._fetch_announced, peer, block_hash)
         elif code == NEW_BLOCK:
             block, total_difficulty = self.codec.decode_new_block(payload)
@@ -413,6 +418,12 @@ class P2PService:
 
     async def _fetch_announced(self, peer: Peer, block_hash: Hash32) -> None:
         """Fetch an announced block we lack from the peer that announced it, and import it."""
+        try:
+            await self._fetch_and_import(peer, block_hash)
+        finally:
+            self._fetching.discard(block_hash)
+
+    async def _fetch_and_import(self, peer: Peer, block_hash: Hash32) -> None:
         try:
             payload = await peer.request(GET_BLOCK_HEADERS, GetBlockHeaders(block_hash, 1).encode())
             headers = self.codec.decode_headers(payload)
