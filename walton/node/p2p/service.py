@@ -22,6 +22,7 @@ import trio
 from eth.abc import BlockAPI, SignedTransactionAPI
 from eth_hash.auto import keccak
 from eth_keys.datatypes import PrivateKey
+from eth_keys.exceptions import ValidationError as KeyValidationError
 from eth_typing import Hash32
 from eth_utils import ValidationError, encode_hex
 
@@ -102,7 +103,7 @@ def load_node_key(path: Path) -> PrivateKey:
     text = path.read_text().strip().removeprefix("0x")
     try:
         return PrivateKey(bytes.fromhex(text))
-    except (ValueError, Exception) as exc:
+    except (ValueError, KeyValidationError) as exc:
         raise SystemExit(f"walton node: {path} does not hold a hex secp256k1 private key: {exc}") from exc
 
 
