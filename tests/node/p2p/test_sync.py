@@ -77,10 +77,19 @@ def test_an_empty_node_syncs_and_then_follows_new_blocks() -> None:
 
     async def body() -> None:
         b = service(b_backend, a.enode)
+        statuses = []
         async with trio.open_nursery() as nursery:
             await nursery.start(b.run)
-            await eventually(lambda: b_backend.head() == a_backend.head())
+            with trio.fail_after(60):
+                while b_backend.head() != a_backend.head():  # sync yields after each block: watch every step
+                    if (status := b.sync_status()) is not None:
+                        statuses.append(status)
+                    await trio.sleep(0)
             assert b.peer_count() == 1 and a.peer_count() == 1
+            assert statuses and statuses[0]["startingBlock"] == 0 and statuses[-1]["highestBlock"] == 4
+            current = [status["currentBlock"] for status in statuses]
+            assert current == sorted(current)
+            await eventually(lambda: b.sync_status() is None)  # eth_syncing: false once the sync is over
             # A new block on A (as its miner would import it) reaches B by propagation.
             [new] = mine_on_backend(a_backend, 1)
             await eventually(lambda: b_backend.head().hash == new.hash)

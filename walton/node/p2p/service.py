@@ -149,6 +149,9 @@ class P2PService:
     def peer_count(self) -> int:
         return len(self.peers)
 
+    def sync_status(self) -> dict[str, int] | None:
+        return self.sync.status()
+
     def node_info(self) -> dict[str, Any]:
         head = self.backend.head()
         return {

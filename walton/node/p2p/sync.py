@@ -43,6 +43,8 @@ class Synchronizer:
         self.wakeup = trio.Event()
         self.syncing = False
         self.blocks_imported = 0
+        self.starting_block = 0  # eth_syncing's figures for the sync under way
+        self.highest_block = 0
 
     @property
     def chain(self) -> ChainAPI:
@@ -51,6 +53,17 @@ class Synchronizer:
     def our_total_difficulty(self) -> int:
         score: int = self.chain.get_score(self.service.backend.head().hash)
         return score
+
+    def status(self) -> dict[str, int] | None:
+        """While syncing: the head when the sync began, the head now, and the highest header fetched."""
+        if not self.syncing:
+            return None
+        current = self.service.backend.head().block_number
+        return {
+            "startingBlock": self.starting_block,
+            "currentBlock": current,
+            "highestBlock": max(self.highest_block, current),
+        }
 
     def trigger(self) -> None:
         """A peer may have a better chain: look again."""
@@ -131,6 +144,7 @@ class Synchronizer:
             ancestor + 1,
         )
         number = ancestor + 1
+        self.starting_block = self.highest_block = self.service.backend.head().block_number
         parent_hash = self.chain.get_canonical_block_hash(BlockNumber(ancestor))
         if ancestor > 0:
             # The peer's ancestor may be off our canonical chain (a fork we hold): use its hash.
@@ -145,6 +159,7 @@ class Synchronizer:
                 if header.block_number != number or header.parent_hash != parent_hash:
                     raise ProtocolError(f"headers do not form a chain at block {number}")
                 number += 1
+                self.highest_block = max(self.highest_block, header.block_number)
                 parent_hash = header.hash
             for offset in range(0, len(headers), MAX_BODIES):
                 await self.import_with_bodies(peer, headers[offset : offset + MAX_BODIES])

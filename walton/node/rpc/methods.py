@@ -1177,8 +1177,9 @@ def eth_block_number(backend: NodeBackend) -> str:
 
 
 @rpc_method("eth_syncing")
-def eth_syncing(backend: NodeBackend) -> bool:
-    return False
+def eth_syncing(backend: NodeBackend) -> bool | dict[str, str]:
+    status = backend.network_service.sync_status() if backend.network_service is not None else None
+    return False if status is None else {name: to_quantity(value) for name, value in status.items()}
 
 
 @rpc_method("eth_mining")
