@@ -1,4 +1,4 @@
-"""Two peer-to-peer services over real loopback TCP in one trio run: full sync, reorg, a silent peer.
+"""Two peer-to-peer services over real loopback TCP in one trio run: full sync, reorg, a silent peer, a Gwtc chain.
 
 The chains are in-memory dev chains (no node processes); everything else is the node's code: RLPx,
 devp2p, eth/63, the synchronizer and ``NodeBackend.import_block``.
@@ -16,6 +16,7 @@ from eth.db.atomic import AtomicDB
 from eth_keys.datatypes import PrivateKey
 from eth_utils import to_canonical_address
 
+from tests.vm.gwtc.chains import chain_fixture
 from walton.node.backend import NetworkInfo, NodeBackend
 from walton.node.db import BlockWriteDB
 from walton.node.p2p import base, rlpx
@@ -164,3 +165,35 @@ def test_a_silent_peer_is_dropped_and_sync_goes_on_with_another(caplog: pytest.L
 
     run_services(a, body=body)
     assert any("Dropping peer" in record.message and "timed out" in record.message for record in caplog.records)
+
+
+def gwtc_backend(name: str, blocks: int | None = None) -> NodeBackend:
+    """A Gwtc network's backend (Gwtc's 17-field headers, WPoC rules) holding the first ``blocks`` blocks of the
+    shared chain made by Gwtc itself (all of them by default)."""
+    fixture = chain_fixture(name)
+    db = BlockWriteDB(AtomicDB())
+    chain = fixture.network.open_chain(db)
+    for number in range(1, (len(fixture.raw_blocks) if blocks is None else blocks + 1)):
+        chain.import_block(fixture.block(number))
+    info = NetworkInfo(fixture.network.name, fixture.network.chain_id, fixture.network.network_id)
+    return NodeBackend.serving(chain, db, info)
+
+
+@pytest.mark.parametrize("name", ["dev-phases"])
+def test_a_gwtc_chain_syncs_with_17_field_headers(name: str) -> None:
+    """Gwtc's own blocks (V1-V3 phases, transactions) go over eth/63 and through full validation again."""
+    a_backend, b_backend = gwtc_backend(name), gwtc_backend(name, 0)
+    other = gwtc_backend("dev-prev1", 0)  # another Gwtc network: other genesis and network id
+    a = service(a_backend)
+
+    async def body() -> None:
+        b, stranger = service(b_backend, a.enode), service(other, a.enode)
+        async with trio.open_nursery() as nursery:
+            await nursery.start(b.run)
+            await nursery.start(stranger.run)
+            await eventually(lambda: b_backend.head() == a_backend.head())
+            assert b_backend.head().block_number == len(chain_fixture(name).raw_blocks) - 1
+            assert stranger.peer_count() == 0 and stranger.bans.is_banned(a.node_id)
+            nursery.cancel_scope.cancel()
+
+    run_services(a, body=body)
