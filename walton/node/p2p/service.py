@@ -500,8 +500,8 @@ class P2PService:
         try:
             with trio.fail_after(SEND_TIMEOUT):
                 await peer.send(code, payload)
-        except (rlpx.RLPxError, trio.TooSlowError, trio.BrokenResourceError, trio.ClosedResourceError, OSError):
-            logger.debug("Sending %s to %s failed", MESSAGE_NAMES[code], peer)
+        except Exception as exc:  # a broken or slow link: that peer's reader ends it; the others go on
+            logger.debug("Sending %s to %s failed: %s: %s", MESSAGE_NAMES[code], peer, type(exc).__name__, exc)
 
     async def _announce_loop(self) -> None:
         async for block in self._blocks_receive:
@@ -513,12 +513,13 @@ class P2PService:
             total_difficulty = self.backend.chain.get_score(block.hash)
             new_block = self.codec.encode_new_block(block, total_difficulty)
             hashes = encode_new_block_hashes([(block.hash, block.number)])
-            for index, peer in enumerate(targets):
-                peer.known_blocks.add(block.hash)
-                if index < full:
-                    await self._send(peer, NEW_BLOCK, new_block)
-                else:
-                    await self._send(peer, NEW_BLOCK_HASHES, hashes)
+            async with trio.open_nursery() as sends:  # at once: a slow peer does not hold up the others
+                for index, peer in enumerate(targets):
+                    peer.known_blocks.add(block.hash)
+                    if index < full:
+                        sends.start_soon(self._send, peer, NEW_BLOCK, new_block)
+                    else:
+                        sends.start_soon(self._send, peer, NEW_BLOCK_HASHES, hashes)
 
     async def _transaction_loop(self) -> None:
         while True:
@@ -529,12 +530,13 @@ class P2PService:
                 except trio.WouldBlock:
                     break
             raws = {tx_hash: raw for tx_hash in hashes if (raw := self.backend.txpool.get_raw(tx_hash)) is not None}
-            for peer in list(self.peers.values()):
-                fresh = [raw for tx_hash, raw in raws.items() if tx_hash not in peer.known_transactions]
-                if fresh:
-                    for tx_hash in raws:
-                        peer.known_transactions.add(tx_hash)
-                    await self._send(peer, TRANSACTIONS, encode_transactions(fresh))
+            async with trio.open_nursery() as sends:
+                for peer in list(self.peers.values()):
+                    fresh = [raw for tx_hash, raw in raws.items() if tx_hash not in peer.known_transactions]
+                    if fresh:
+                        for tx_hash in raws:
+                            peer.known_transactions.add(tx_hash)
+                        sends.start_soon(self._send, peer, TRANSACTIONS, encode_transactions(fresh))
 
     async def _send_pool(self, peer: Peer) -> None:
         """A new peer gets our pending transactions, as geth's syncTransactions does."""
