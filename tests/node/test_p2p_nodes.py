@@ -210,7 +210,10 @@ def test_garbage_gets_a_peer_banned(miner: NodeProcess) -> None:
     hostile = Hostile(miner)
 
     async def session() -> None:
-        peer = await hostile.join()
+        junk = await trio.open_tcp_stream(hostile.target.host, hostile.target.tcp_port)  # not even RLPx
+        await junk.send_all(secrets.token_bytes(400))
+        await junk.aclose()
+        peer = await hostile.join()  # the listener carries on
         await peer.send(NEW_BLOCK, b"\xff\x00 this is not rlp")
         await wait_disconnected(peer)
         with pytest.raises((rlpx.RLPxError, base.PeerDisconnected)):  # banned: refused at once

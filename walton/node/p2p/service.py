@@ -257,8 +257,8 @@ class P2PService:
     async def _dial(self, enode: ENode) -> None:
         try:
             connection = await rlpx.connect(enode.host, enode.tcp_port, self.private_key, enode.public_key)
-        except (rlpx.RLPxError, OSError, trio.TooSlowError) as exc:
-            logger.debug("Dial %s failed: %s", enode, exc)
+        except Exception as exc:  # refused, unreachable, a failed handshake: try again later
+            logger.debug("Dial %s failed: %s: %s", enode, type(exc).__name__, exc)
             self._dialing.discard(enode.node_id)
             return
         self._dialing.discard(enode.node_id)
@@ -268,8 +268,8 @@ class P2PService:
         host, port = stream.socket.getpeername()[:2]
         try:
             connection = await rlpx.respond(stream, self.private_key)
-        except (rlpx.RLPxError, OSError, trio.TooSlowError) as exc:
-            logger.debug("Inbound handshake from %s:%d failed: %s", host, port, exc)
+        except Exception as exc:  # whatever a stranger sends, the listener goes on
+            logger.debug("Inbound handshake from %s:%d failed: %s: %s", host, port, type(exc).__name__, exc)
             await trio.aclose_forcefully(stream)
             return
         await self._run_peer(connection, host, port, inbound=True)
@@ -299,8 +299,8 @@ class P2PService:
             self.bans.ban(remote_id)
             await connection.aclose()
             return
-        except (rlpx.RLPxError, PeerDisconnected, trio.TooSlowError, OSError) as exc:
-            logger.debug("Handshake with %s:%d failed: %s", host, port, exc)
+        except Exception as exc:  # the link broke, or the peer left, during Hello or Status
+            logger.debug("Handshake with %s:%d failed: %s: %s", host, port, type(exc).__name__, exc)
             await connection.aclose()
             return
         if not inbound:
