@@ -121,7 +121,21 @@ def _node_config(args: argparse.Namespace) -> "NodeConfig":
         bootnodes=_enode_list(args.bootnodes),
         static_nodes=_enode_list(args.staticnodes),
         nodekey=args.nodekey,
+        external_ip=args.nat,
     )
+
+
+def _external_ip(value: str) -> str:
+    """geth's ``--nat extip:IP`` (the only form: walton does no UPnP or NAT-PMP)."""
+    import ipaddress
+
+    kind, _, address = value.partition(":")
+    try:
+        if kind != "extip":
+            raise ValueError(value)
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected extip:IP, e.g. extip:203.0.113.5, got {value!r}") from None
 
 
 def _enode_list(text: str | None) -> tuple[str, ...]:
@@ -212,6 +226,9 @@ def _add_node_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--bootnodes", help="comma-separated enode URLs to start discovery from")
     parser.add_argument("--staticnodes", help="comma-separated enode URLs always kept connected")
     parser.add_argument("--nodekey", type=Path, help="file with the node's hex private key (default: DATADIR/nodekey)")
+    parser.add_argument(
+        "--nat", type=_external_ip, metavar="extip:IP", help="the address others reach us at, for our enode URL"
+    )
     parser.add_argument("--etherbase", "--miner.etherbase", dest="etherbase", help="address for mining rewards")
     parser.add_argument(
         "--dev.period",

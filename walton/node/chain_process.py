@@ -196,6 +196,7 @@ def p2p_config(config: NodeConfig) -> P2PConfig:
         discovery=config.discovery,
         bootnodes=config.bootnodes,
         static_nodes=config.static_nodes,
+        advertised_host=config.external_ip or "127.0.0.1",
     )
 
 

@@ -58,6 +58,7 @@ class NodeConfig:
     bootnodes: tuple[str, ...] = ()
     static_nodes: tuple[str, ...] = ()
     nodekey: Path | None = None  # file with the node's hex private key (default: DATADIR/nodekey, made once)
+    external_ip: str | None = None  # the address in our enode URL (--nat extip:IP; default 127.0.0.1)
 
     @property
     def chaindata(self) -> Path:

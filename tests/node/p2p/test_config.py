@@ -27,3 +27,13 @@ def test_a_malformed_enode_url_stops_the_node_with_a_clear_message(flag: str, tm
     with pytest.raises(SystemExit, match="invalid enode URL"):
         main(["node", "--dev", "--datadir", str(tmp_path), flag, "enode://1234@127.0.0.1:30303"])
     assert not (tmp_path / "chaindata").exists()
+
+
+def test_nat_extip_sets_the_enode_address_and_other_forms_are_refused(tmp_path: Path) -> None:
+    from walton.cli import _node_config, build_parser
+
+    args = build_parser().parse_args(["node", "--dev", "--datadir", str(tmp_path), "--nat", "extip:203.0.113.5"])
+    assert _node_config(args).external_ip == "203.0.113.5"
+    for bad in ("upnp", "extip:nowhere"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["node", "--dev", "--nat", bad])
