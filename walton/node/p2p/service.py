@@ -11,7 +11,9 @@ logged and banned for ``ban_seconds``.
 
 import logging
 import math
+import os
 import random
+import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,10 +97,10 @@ class P2PConfig:
 def load_node_key(path: Path) -> PrivateKey:
     """The node's identity: the hex private key in ``path``, created there on first start."""
     if not path.exists():
-        key = PrivateKey(bytes(random.SystemRandom().getrandbits(8) for _ in range(32)))
+        key = PrivateKey(secrets.token_bytes(32))
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(key.to_hex()[2:] + "\n")
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(key.to_hex()[2:] + "\n")
         return key
     text = path.read_text().strip().removeprefix("0x")
     try:
