@@ -83,7 +83,7 @@ class Synchronizer:
                     await self.wakeup.wait()
                 continue
             self.syncing = True
-            imported = self.blocks_imported
+            imported, claimed = self.blocks_imported, peer.total_difficulty
             try:
                 await self.sync_with(peer)
             except trio.TooSlowError:
@@ -100,8 +100,9 @@ class Synchronizer:
                 head = self.service.backend.head()
                 self.service.on_canonical_block(self.chain.get_block_by_header(head))
             ours = self.our_total_difficulty()
-            if peer.total_difficulty > ours:
+            if claimed == peer.total_difficulty > ours:
                 # It claimed (or we guessed) more than it delivered: believe what we saw, so we do not sync again.
+                # (If it announced a newer block meanwhile, the loop syncs again at once.)
                 logger.debug("Peer %s has td %d, not the %d it claimed", peer, ours, peer.total_difficulty)
                 peer.total_difficulty = ours
 
