@@ -221,7 +221,7 @@ def test_garbage_gets_a_peer_banned(miner: NodeProcess) -> None:
 
     trio.run(session)
     assert "NewBlock: undecodable RLP" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
-    assert int(call(miner, "net_peerCount"), 16) == 0
+    wait_for(lambda: int(call(miner, "net_peerCount"), 16) == 0, "the hostile peer gone", (miner,))
 
 
 def test_unrequested_response_gets_a_peer_banned(miner: NodeProcess) -> None:
