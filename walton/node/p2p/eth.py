@@ -14,6 +14,7 @@ from typing import Any
 import rlp
 from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI, ReceiptAPI
 from eth.exceptions import BlockNotFound, HeaderNotFound
+from eth_hash.auto import keccak
 from eth_typing import BlockNumber, Hash32
 from eth_utils import ValidationError
 
@@ -333,7 +334,7 @@ def answer_bodies(chain: ChainAPI, hashes: Sequence[Hash32]) -> list[BlockAPI]:
 
 
 def answer_node_data(chain: ChainAPI, hashes: Sequence[Hash32]) -> list[bytes]:
-    """Trie nodes and code by hash (keccak of the value), at most ``MAX_NODE_DATA``."""
+    """Trie nodes and code by hash, at most ``MAX_NODE_DATA``: only values stored under their own keccak."""
     db = chain.chaindb.db
     blobs = []
     size = 0
@@ -343,6 +344,8 @@ def answer_node_data(chain: ChainAPI, hashes: Sequence[Hash32]) -> list[bytes]:
         try:
             value = db[key]
         except KeyError:
+            continue
+        if keccak(value) != key:
             continue
         blobs.append(value)
         size += len(value)
