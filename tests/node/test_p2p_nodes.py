@@ -5,8 +5,11 @@ Node A mines only when transactions arrive (``--dev.period 0``), so the head sta
 transactions and all nodes can be compared at ``latest``. B and C run ``--dev --nomine``.
 """
 
+import json
 import re
 import secrets
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +25,7 @@ from eth_typing import Hash32
 from eth_utils import to_canonical_address
 
 from tests.node.nodeproc import NodeProcess, rpc
+from tests.shared import shared_fixture
 from walton.node.db import BlockWriteDB
 from walton.node.p2p import base, rlpx
 from walton.node.p2p.enode import parse_enode
@@ -331,6 +335,40 @@ def test_a_node_finds_its_peer_through_a_discovery_bootnode(miner: NodeProcess, 
         assert call(a, "admin_addPeer", enode_of(miner)) is True
         target = head(miner)["hash"]
         wait_for(lambda: head(b)["hash"] == target, "B synced the miner's chain through A", (*nodes, miner))
+    finally:
+        statuses = [node.stop() for node in nodes]
+    assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)
+
+
+def test_a_gwtc_network_node_syncs_gwtc_blocks_from_another(tmp_path: Path) -> None:
+    """Two `walton node --network genesis.json` processes: A serves Gwtc's own dev-phases chain (imported with
+    `walton import`), B syncs it over eth/63 with the 17-field header and agrees on head, balances and coin age."""
+    chain_dir = shared_fixture("waltonchain", "chains", "dev-phases")
+    summary = json.loads((chain_dir / "summary.json").read_text())
+    fork = summary["forkHeights"]
+    heights = ["--hardfork-v1", str(fork["HardForkV1"]), "--hardfork-v2", str(fork["HardForkV2"])]
+    heights += ["--hardfork-v3", str(fork["HardForkV3"]), "--hardfork-v2-difficulty", str(fork["HardForkV2diff"])]
+    genesis = str(chain_dir / "genesis.json")
+    command = [sys.executable, "-m", "walton.cli", "import", "--genesis", genesis, *heights, "--no-progress"]
+    imported = subprocess.run(
+        [*command, "--datadir", str(tmp_path / "a"), str(chain_dir / "chain.rlp")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stderr
+    a = NodeProcess(tmp_path / "a", *heights, network=("--network", genesis))
+    nodes: tuple[NodeProcess, ...] = (a,)
+    try:
+        a.wait_ready()
+        assert call(a, "admin_nodeInfo")["protocols"]["eth"]["network"] == summary["chainId"]
+        b = NodeProcess(tmp_path / "b", *heights, "--staticnodes", enode_of(a), network=("--network", genesis))
+        nodes = (a, b)
+        b.wait_ready()
+        wait_for(lambda: head(b)["hash"] == summary["head"]["hash"], "B synced the Gwtc chain", nodes)
+        for address, account in summary["accountsAtHead"].items():
+            assert call(b, "eth_getBalance", address, "latest") == hex(int(account["balance"], 16))
+            assert call(b, "walton_getCoinAge", address, "latest")["coinAge"] == account["coinAge"]
     finally:
         statuses = [node.stop() for node in nodes]
     assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)
