@@ -114,14 +114,47 @@ def _node_config(args: argparse.Namespace) -> "NodeConfig":
         ws=args.ws,
         ws_addr=args.ws_addr,
         ws_port=args.ws_port,
-        mine=args.mine or args.dev or args.authority_key is not None,
+        mine=(args.mine or args.dev or args.authority_key is not None) and not args.nomine,
         authority_key=args.authority_key,
         etherbase=args.etherbase,
         block_period=args.dev_period,
         fork_heights=gwtc_cli.heights_from(args),
         verbosity=args.verbosity,
         log_json=args.log_json,
+        p2p_port=args.port,
+        max_peers=args.maxpeers,
+        discovery=not args.nodiscover,
+        bootnodes=_enode_list(args.bootnodes),
+        static_nodes=_enode_list(args.staticnodes),
+        nodekey=args.nodekey,
+        external_ip=args.nat,
     )
+
+
+def _external_ip(value: str) -> str:
+    """geth's ``--nat extip:IP`` (the only form: walton does no UPnP or NAT-PMP)."""
+    import ipaddress
+
+    kind, _, address = value.partition(":")
+    try:
+        if kind != "extip":
+            raise ValueError(value)
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected extip:IP, e.g. extip:203.0.113.5, got {value!r}") from None
+
+
+def _enode_list(text: str | None) -> tuple[str, ...]:
+    """Comma-separated enode URLs, each checked now so a typo stops the node with a clear message."""
+    from walton.node.p2p.enode import parse_enode
+
+    urls = tuple(url.strip() for url in (text or "").split(",") if url.strip())
+    for url in urls:
+        try:
+            parse_enode(url)
+        except ValueError as exc:
+            raise SystemExit(f"walton node: {exc}") from exc
+    return urls
 
 
 def _node(args: argparse.Namespace) -> int:
@@ -173,7 +206,14 @@ def _accounts(args: argparse.Namespace) -> int:
 
 
 def _add_node_command(commands: argparse._SubParsersAction) -> None:
-    from walton.node.config import DEFAULT_HTTP_ADDR, DEFAULT_HTTP_PORT, DEFAULT_WS_ADDR, DEFAULT_WS_PORT
+    from walton.node.config import (
+        DEFAULT_HTTP_ADDR,
+        DEFAULT_HTTP_PORT,
+        DEFAULT_MAX_PEERS,
+        DEFAULT_P2P_PORT,
+        DEFAULT_WS_ADDR,
+        DEFAULT_WS_PORT,
+    )
 
     parser = commands.add_parser("node", help="run a node", description="Run a Waltonchain node.")
     parser.add_argument("--dev", action="store_true", help="a local dev chain (IoT fork, prefunded accounts), mining")
@@ -191,6 +231,16 @@ def _add_node_command(commands: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="FILE",
         help="seal a permissioned child chain with these member keys (one hex key a line)",
+    )
+    parser.add_argument("--nomine", action="store_true", help="do not mine, even with --dev (a syncing dev node)")
+    parser.add_argument("--port", type=int, default=DEFAULT_P2P_PORT, help="peer-to-peer TCP/UDP port; 0 picks one")
+    parser.add_argument("--maxpeers", type=int, default=DEFAULT_MAX_PEERS, help="most peers connected at once")
+    parser.add_argument("--nodiscover", action="store_true", help="no discovery: only static peers and admin_addPeer")
+    parser.add_argument("--bootnodes", help="comma-separated enode URLs to start discovery from")
+    parser.add_argument("--staticnodes", help="comma-separated enode URLs always kept connected")
+    parser.add_argument("--nodekey", type=Path, help="file with the node's hex private key (default: DATADIR/nodekey)")
+    parser.add_argument(
+        "--nat", type=_external_ip, metavar="extip:IP", help="the address others reach us at, for our enode URL"
     )
     parser.add_argument("--etherbase", "--miner.etherbase", dest="etherbase", help="address for mining rewards")
     parser.add_argument(

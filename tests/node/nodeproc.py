@@ -31,13 +31,20 @@ def rpc(url: str, method: str, params: list[Any] | None = None, timeout: float =
 class NodeProcess:
     """A `walton node` subprocess on a data directory and a free port."""
 
-    def __init__(self, datadir: Path, *extra: str, network: tuple[str, ...] = ("--dev",)) -> None:
+    def __init__(
+        self,
+        datadir: Path,
+        *extra: str,
+        network: tuple[str, ...] = ("--dev",),
+        p2p: tuple[str, ...] = ("--port", "0", "--nodiscover"),
+    ) -> None:
+        """``p2p``: the peer-to-peer flags (default: a free port, no discovery, so nodes never meet by accident)."""
         self.datadir = datadir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = datadir.parent / f"{datadir.name}-node-{self.port}.log"
         command = [sys.executable, "-m", "walton.cli", "node", *network, "--datadir", str(datadir)]
-        command += ["--http.port", str(self.port), *extra]
+        command += ["--http.port", str(self.port), *p2p, *extra]
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -5,7 +5,9 @@ validation by the chain's VM and consensus, then one atomic database write, then
 the filters hear about it. JSON-RPC handlers (``walton.node.rpc.methods``) read from here.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI
 from eth.constants import ZERO_ADDRESS
@@ -29,6 +31,20 @@ class NetworkInfo:
     network_id: int
 
 
+class PeerNetwork(Protocol):
+    """What JSON-RPC reads of the peer-to-peer component (``net_peerCount``, ``admin_*``)."""
+
+    def peer_count(self) -> int: ...
+
+    def sync_status(self) -> dict[str, int] | None: ...
+
+    def node_info(self) -> dict[str, Any]: ...
+
+    def peers_info(self) -> list[dict[str, Any]]: ...
+
+    def add_static(self, url: str) -> Any: ...
+
+
 @dataclass
 class NodeBackend:
     chain: ChainAPI
@@ -40,6 +56,9 @@ class NodeBackend:
     mining: bool = False
     client_version: str = CLIENT_VERSION
     rawdata: RawDataStore | None = None  # the off-chain raw-data store, when the node keeps one
+    network_service: PeerNetwork | None = None  # set when the node runs peer-to-peer networking
+    # Called with each block that became canonical, after the pool and filters (the peer-to-peer component announces).
+    block_listeners: list[Callable[[BlockAPI], None]] = field(default_factory=list)
 
     @classmethod
     def serving(cls, chain: ChainAPI, db: BlockWriteDB, network: NetworkInfo) -> "NodeBackend":
@@ -57,4 +76,6 @@ class NodeBackend:
             receipts = new_block.get_receipts(self.chain.chaindb)
             self.txpool.remove_included(new_block)
             self.filters.on_new_block(new_block, tuple(receipts))
+            for listener in self.block_listeners:
+                listener(new_block)
         return result.new_canonical_blocks

@@ -40,6 +40,8 @@ from walton.node.events import (
 from walton.node.filters import FilterManager, block_logs, logs_of_receipts
 from walton.node.logs import setup_logging
 from walton.node.miner import AuthorityMiner, Miner
+from walton.node.p2p import admin_rpc  # noqa: F401  (registers the admin_* methods)
+from walton.node.p2p.service import P2PConfig, P2PService, load_node_key
 from walton.node.rawdata import RawDataStore, rawdata_path
 from walton.node.rpc import rawdata_methods, walton_methods  # noqa: F401  (register the walton_* methods)
 from walton.node.rpc.errors import RpcError
@@ -188,6 +190,17 @@ def default_coinbase(network: str) -> str:
     return dev_accounts()[0].address if network == "dev" else "0x" + "00" * 20
 
 
+def p2p_config(config: NodeConfig) -> P2PConfig:
+    return P2PConfig(
+        port=config.p2p_port,
+        max_peers=config.max_peers,
+        discovery=config.discovery,
+        bootnodes=config.bootnodes,
+        static_nodes=config.static_nodes,
+        advertised_host=config.external_ip or "127.0.0.1",
+    )
+
+
 async def run(config: NodeConfig) -> None:
     store = RocksDB(config.chaindata)
     rawdata = RawDataStore(rawdata_path(config.datadir))
@@ -227,15 +240,20 @@ async def run(config: NodeConfig) -> None:
             rawdata=rawdata,
         )
         miner: Miner | None = None
-        if config.authority_key is not None:
-            miner = AuthorityMiner(backend, config.authority_key, config.block_period)
-        elif config.mine:
-            miner = Miner(backend, coinbase, config.block_period)
+        if config.mine:
+            if config.authority_key is not None:
+                miner = AuthorityMiner(backend, config.authority_key, config.block_period)
+            else:
+                miner = Miner(backend, coinbase, config.block_period)
+        if miner is not None:  # transactions from peers wake the miner as those from JSON-RPC do
+            txpool.listeners.append(lambda _transaction: miner.notify_new_transaction())
+        p2p = P2PService(backend, load_node_key(config.nodekey_path), p2p_config(config))
         endpoint_config = ConnectionConfig.from_name(CHAIN_ENDPOINT, config.ipc_dir)
         async with TrioEndpoint.serve(endpoint_config) as endpoint, trio.open_nursery() as nursery:
             nursery.start_soon(serve_requests, endpoint, backend, miner)
             nursery.start_soon(feed.serve_demand, endpoint)
             nursery.start_soon(feed.run, endpoint)
+            await nursery.start(p2p.run)
             if miner is not None:
                 nursery.start_soon(miner.run)
             with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:

@@ -14,6 +14,8 @@ DEFAULT_WS_PORT = 8546
 # Requests larger than this are refused before parsing (geth's default body limit is 5 MiB).
 DEFAULT_MAX_REQUEST_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_BATCH = 1000
+DEFAULT_P2P_PORT = 10101
+DEFAULT_MAX_PEERS = 25
 
 
 def default_data_root() -> Path:
@@ -51,10 +53,22 @@ class NodeConfig:
     ws_port: int = DEFAULT_WS_PORT
     # Member keys (one hex key a line) that seal a permissioned child chain's blocks in their turns.
     authority_key: Path | None = None
+    # Peer-to-peer networking: TCP/UDP port (0 picks a free one), discovery v4 seeds, peers always dialled.
+    p2p_port: int = DEFAULT_P2P_PORT
+    max_peers: int = DEFAULT_MAX_PEERS
+    discovery: bool = True
+    bootnodes: tuple[str, ...] = ()
+    static_nodes: tuple[str, ...] = ()
+    nodekey: Path | None = None  # file with the node's hex private key (default: DATADIR/nodekey, made once)
+    external_ip: str | None = None  # the address in our enode URL (--nat extip:IP; default 127.0.0.1)
 
     @property
     def chaindata(self) -> Path:
         return chaindata_path(self.datadir)
+
+    @property
+    def nodekey_path(self) -> Path:
+        return self.nodekey if self.nodekey is not None else self.datadir / "nodekey"
 
     @property
     def ipc_dir(self) -> Path:

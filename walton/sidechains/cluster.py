@@ -167,6 +167,8 @@ class Cluster:
         port = node.rpc_url.rsplit(":", 1)[1]
         command = [sys.executable, "-m", "walton.cli", "node", *arguments, "--datadir", str(node.datadir)]
         command += ["--http.port", port, "--dev.period", str(self.block_period)]
+        # Each chain of the cluster is its own network of one node: a free peer-to-peer port, no discovery.
+        command += ["--port", "0", "--nodiscover"]
         node.log = node.log_path.open("ab")
         node.process = subprocess.Popen(command, stdout=node.log, stderr=subprocess.STDOUT, start_new_session=True)
 

@@ -1163,7 +1163,8 @@ def net_listening(backend: NodeBackend) -> bool:
 
 @rpc_method("net_peerCount")
 def net_peer_count(backend: NodeBackend) -> str:
-    return to_quantity(0)
+    service = backend.network_service
+    return to_quantity(service.peer_count() if service is not None else 0)
 
 
 @rpc_method("eth_chainId")
@@ -1177,8 +1178,9 @@ def eth_block_number(backend: NodeBackend) -> str:
 
 
 @rpc_method("eth_syncing")
-def eth_syncing(backend: NodeBackend) -> bool:
-    return False
+def eth_syncing(backend: NodeBackend) -> bool | dict[str, str]:
+    status = backend.network_service.sync_status() if backend.network_service is not None else None
+    return False if status is None else {name: to_quantity(value) for name, value in status.items()}
 
 
 @rpc_method("eth_mining")

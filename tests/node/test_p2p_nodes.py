@@ -1,0 +1,374 @@
+"""Several real `walton node --dev` processes on loopback: full sync, propagation, relayed transactions,
+hostile peers, and a node killed in the middle of its sync.
+
+Node A mines only when transactions arrive (``--dev.period 0``), so the head stands still between
+transactions and all nodes can be compared at ``latest``. B and C run ``--dev --nomine``.
+"""
+
+import json
+import re
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rlp
+import trio
+from eth.db.atomic import AtomicDB
+from eth_account import Account
+from eth_keys.datatypes import PrivateKey
+from eth_typing import Hash32
+from eth_utils import to_canonical_address
+
+from tests.node.nodeproc import NodeProcess, rpc
+from tests.shared import shared_fixture
+from walton.node.db import BlockWriteDB
+from walton.node.p2p import base, rlpx
+from walton.node.p2p.enode import parse_enode
+from walton.node.p2p.eth import (
+    BLOCK_HEADERS,
+    GET_BLOCK_BODIES,
+    GET_BLOCK_HEADERS,
+    NEW_BLOCK,
+    BlockCodec,
+    GetBlockHeaders,
+    Status,
+    encode_hashes,
+)
+from walton.node.p2p.peer import HandshakeFailed, Peer, handshake, our_hello
+from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
+from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
+from walton.vm.validation import decode_transaction
+
+pytestmark = [pytest.mark.timeout(600), pytest.mark.xdist_group("p2p-nodes")]
+
+RECIPIENT = "0x" + "42" * 20
+WAIT = 180.0  # generous: a loaded 2-core machine
+KILL_CHAIN_LENGTH = 20  # blocks B syncs when it is killed (about 2 s of import)
+
+
+def call(node: NodeProcess, method: str, *params: Any) -> Any:
+    response = rpc(node.url, method, list(params))
+    assert "error" not in response, (method, response)
+    return response["result"]
+
+
+def wait_for(condition: Callable[[], bool], what: str, nodes: tuple[NodeProcess, ...], timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    logs = "\n\n".join(f"--- {node.datadir.name}\n{node.output()[-6000:]}" for node in nodes)
+    raise AssertionError(f"timed out waiting for {what}\n{logs}")
+
+
+def head(node: NodeProcess) -> dict[str, Any]:
+    block: dict[str, Any] = call(node, "eth_getBlockByNumber", "latest", False)
+    return block
+
+
+def signed_raw(account_index: int, nonce: int, value: int = 1) -> str:
+    account = dev_accounts()[account_index]
+    transaction = {
+        "nonce": nonce,
+        "gas": 21000,
+        "to": RECIPIENT,
+        "value": value,
+        "chainId": DEV_CHAIN_ID,
+        "maxFeePerGas": 10**10,
+        "maxPriorityFeePerGas": 10**9,
+    }
+    return "0x" + bytes(Account.sign_transaction(transaction, account.private_key).raw_transaction).hex()
+
+
+def send_raw(node: NodeProcess, nonce: int) -> str:
+    tx_hash: str = call(node, "eth_sendRawTransaction", signed_raw(2, nonce))
+    return tx_hash
+
+
+def mined(node: NodeProcess, tx_hash: str) -> bool:
+    return call(node, "eth_getTransactionReceipt", tx_hash) is not None
+
+
+def enode_of(node: NodeProcess) -> str:
+    info: dict[str, Any] = call(node, "admin_nodeInfo")
+    return str(info["enode"])
+
+
+@pytest.fixture(scope="module")
+def miner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeProcess]:
+    """Node A with three blocks, each holding one transaction."""
+    node = NodeProcess(tmp_path_factory.mktemp("p2p") / "a", "--dev.period", "0")
+    node.wait_ready()
+    for nonce in range(3):
+        tx_hash = send_raw(node, nonce)
+        wait_for(lambda tx_hash=tx_hash: mined(node, tx_hash), f"transaction {nonce} mined on A", (node,))
+    yield node
+    assert node.stop() == 0, node.output()
+
+
+def test_node_info_reports_the_enode_and_ports(miner: NodeProcess) -> None:
+    info = call(miner, "admin_nodeInfo")
+    port = info["ports"]["listener"]
+    assert port > 0 and info["ports"]["discovery"] == 0  # --nodiscover
+    assert info["enode"] == f"enode://{info['id']}@127.0.0.1:{port}"
+    assert info["enode"] in miner.output()  # logged at start
+    assert info["protocols"]["eth"]["network"] == DEV_CHAIN_ID
+    assert info["protocols"]["eth"]["genesis"] == call(miner, "eth_getBlockByNumber", "0x0", False)["hash"]
+    bad = rpc(miner.url, "admin_addPeer", ["enode://1234@127.0.0.1:1"])
+    assert bad["error"]["code"] == -32602
+
+
+def test_two_nodes_sync_follow_and_relay_a_transaction(miner: NodeProcess, tmp_path: Path) -> None:
+    a = miner
+    b = NodeProcess(tmp_path / "b", "--nomine", "--staticnodes", enode_of(a))
+    c = NodeProcess(tmp_path / "c", "--nomine")
+    nodes = (a, b, c)
+    try:
+        b.wait_ready()
+        c.wait_ready()
+        assert call(c, "admin_addPeer", enode_of(b)) is True  # C reaches A only through B
+        target = head(a)
+        wait_for(lambda: all(head(n)["hash"] == target["hash"] for n in (b, c)), "B and C synced to A", nodes)
+        assert [int(call(n, "net_peerCount"), 16) for n in nodes] == [1, 2, 1]
+        peers_of_b = call(b, "admin_peers")
+        assert {peer["network"]["inbound"] for peer in peers_of_b} == {True, False}
+        assert all(peer["protocols"]["eth"]["version"] == 63 for peer in peers_of_b)
+
+        # A transaction sent to C travels C -> B -> A, is mined on A, and the block comes back.
+        tx_hash = send_raw(c, int(call(a, "eth_getTransactionCount", dev_accounts()[2].address, "latest"), 16))
+        wait_for(lambda: mined(a, tx_hash), "C's transaction mined on A", nodes)
+        final = head(a)
+        wait_for(lambda: all(head(n)["hash"] == final["hash"] for n in (b, c)), "B and C follow A's new block", nodes)
+        assert {head(n)["stateRoot"] for n in nodes} == {final["stateRoot"]}
+        assert len({call(n, "eth_getBalance", RECIPIENT, "latest") for n in nodes}) == 1
+        assert mined(c, tx_hash) and mined(b, tx_hash)
+    finally:
+        statuses = [node.stop() for node in (b, c)]
+    assert statuses == [0, 0], b.output() + c.output()
+
+
+# -- hostile peers: written on the wire API, they break the rules and must be dropped and banned -------
+
+
+class Hostile:
+    """A peer of our own making: real RLPx and devp2p, eth Status with whatever genesis we choose."""
+
+    def __init__(self, node: NodeProcess) -> None:
+        self.node = node
+        self.key = PrivateKey(secrets.token_bytes(32))
+        self.target = parse_enode(enode_of(node))
+        self.genesis = Hash32(bytes.fromhex(call(node, "eth_getBlockByNumber", "0x0", False)["hash"][2:]))
+
+    @property
+    def short_id(self) -> str:
+        return self.key.public_key.to_bytes().hex()[:16]
+
+    async def connect(self) -> rlpx.RLPxConnection:
+        return await rlpx.connect(self.target.host, self.target.tcp_port, self.key, self.target.public_key)
+
+    async def join(self, genesis: Hash32 | None = None) -> Peer:
+        """Handshake as a peer on the dev chain (or one claiming another ``genesis``)."""
+        connection = await self.connect()
+
+        def status(version: int) -> Status:
+            return Status(version, DEV_CHAIN_ID, 1, self.genesis, genesis or self.genesis)
+
+        return await handshake(connection, our_hello(self.key, "hostile/test", 0), status, "127.0.0.1", 0, False)
+
+
+async def wait_disconnected(peer: Peer) -> None:
+    """Read until the node hangs up; it must, within the timeout."""
+    with trio.fail_after(60):
+        while True:
+            try:
+                code, payload = await peer.connection.receive_message()
+                await base.handle_base_message(peer.connection, code, payload)
+            except (base.PeerDisconnected, rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError):
+                return
+
+
+def wait_for_log(node: NodeProcess, text: str) -> str:
+    wait_for(lambda: text in node.output(), f"log line {text!r}", (node,), timeout=60)
+    return next(line for line in node.output().splitlines() if text in line)
+
+
+def test_wrong_genesis_is_refused_and_banned(miner: NodeProcess) -> None:
+    hostile = Hostile(miner)
+
+    async def session() -> None:
+        with pytest.raises(HandshakeFailed, match="genesis"):  # our side notices too, after the node said its Status
+            await hostile.join(genesis=Hash32(b"\x01" * 32))
+
+    trio.run(session)
+    line = wait_for_log(miner, f"Dropped peer {hostile.short_id}")
+    assert "genesis" in line
+
+
+def test_garbage_gets_a_peer_banned(miner: NodeProcess) -> None:
+    hostile = Hostile(miner)
+
+    async def session() -> None:
+        junk = await trio.open_tcp_stream(hostile.target.host, hostile.target.tcp_port)  # not even RLPx
+        await junk.send_all(secrets.token_bytes(400))
+        await junk.aclose()
+        peer = await hostile.join()  # the listener carries on
+        await peer.send(NEW_BLOCK, b"\xff\x00 this is not rlp")
+        await wait_disconnected(peer)
+        with pytest.raises((rlpx.RLPxError, base.PeerDisconnected)):  # banned: refused at once
+            await hostile.join()
+
+    trio.run(session)
+    assert "NewBlock: undecodable RLP" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
+    wait_for(lambda: int(call(miner, "net_peerCount"), 16) == 0, "the hostile peer gone", (miner,))
+
+
+def test_unrequested_response_gets_a_peer_banned(miner: NodeProcess) -> None:
+    hostile = Hostile(miner)
+
+    async def session() -> None:
+        peer = await hostile.join()
+        await peer.send(BLOCK_HEADERS, rlp.encode([]))
+        await wait_disconnected(peer)
+
+    trio.run(session)
+    assert "unrequested BlockHeaders" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
+
+
+def test_an_invalid_block_gets_a_peer_banned(miner: NodeProcess) -> None:
+    """A correctly sealed block on the node's head whose body is not the header's: import fails, peer banned."""
+    hostile = Hostile(miner)
+    chain = build_dev_chain(BlockWriteDB(AtomicDB()))
+    codec = BlockCodec(chain)
+
+    async def session() -> None:
+        peer = await hostile.join()
+        gone = trio.Event()
+
+        async def ignore(_peer: Peer, _code: int, _payload: bytes) -> None:
+            return None
+
+        async def run_until_gone() -> None:
+            try:
+                await peer.run(ignore)
+            except (base.PeerDisconnected, rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError):
+                gone.set()
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(run_until_gone)
+            headers = codec.decode_headers(await peer.request(GET_BLOCK_HEADERS, GetBlockHeaders(1, 192).encode()))
+            bodies = codec.decode_bodies(await peer.request(GET_BLOCK_BODIES, encode_hashes([h.hash for h in headers])))
+            for header, body in zip(headers, bodies, strict=True):
+                chain.import_block(codec.assemble(header, body))
+            coinbase = to_canonical_address(dev_accounts()[5].address)
+            built = build_block(chain, FixedCandidates(()), coinbase, chain.get_canonical_head().timestamp + 1)
+            seal = find_seal(built.block, coinbase_balance_at_head(chain, coinbase), 0, 100_000)
+            assert seal is not None
+            sealed = apply_seal(built.block, seal)
+            vm_class = chain.get_vm_class_for_block_number(sealed.number)
+            stray = decode_transaction(vm_class, bytes.fromhex(signed_raw(5, 0)[2:]))
+            forged = sealed.copy(transactions=[stray])  # same sealed header, a body that is not its own
+            await peer.send(NEW_BLOCK, codec.encode_new_block(forged, 10**9))
+            with trio.fail_after(60):
+                await gone.wait()
+
+    trio.run(session)
+    assert "invalid block" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
+
+
+def test_a_node_killed_in_its_sync_restarts_consistent_and_completes(tmp_path: Path) -> None:
+    """B is SIGKILLed while it syncs A's chain; A and C carry on, and B, restarted, finishes the sync."""
+    a = NodeProcess(tmp_path / "a", "--dev.period", "0.05")
+    nodes: tuple[NodeProcess, ...] = (a,)
+    b = c = None
+    try:
+        a.wait_ready()
+        wait_for(lambda: int(call(a, "eth_blockNumber"), 16) >= KILL_CHAIN_LENGTH, "A's chain", nodes)
+        b = NodeProcess(tmp_path / "b", "--nomine", "--staticnodes", enode_of(a))
+        c = NodeProcess(tmp_path / "c", "--nomine", "--staticnodes", enode_of(a))
+        nodes = (a, b, c)
+        deadline = time.monotonic() + WAIT
+        while "Syncing with peer" not in b.output():  # the chain process syncs before JSON-RPC is up
+            assert time.monotonic() < deadline and b.process.poll() is None, b.output()
+            time.sleep(0.05)
+        b.kill()
+        c.wait_ready()
+        b = NodeProcess(tmp_path / "b", "--nomine", "--staticnodes", enode_of(a))
+        nodes = (a, b, c)
+        b.wait_ready()
+        reopened = re.search(r"Reopened chain network=dev chainid=\d+ head=(\d+)", b.output())
+        assert reopened is not None, b.output()
+        assert int(reopened[1]) < KILL_CHAIN_LENGTH, "B finished its sync before it was killed"
+
+        def agree() -> bool:
+            number = int(call(a, "eth_blockNumber"), 16) - 2  # A keeps mining: compare just below its head
+            blocks = [call(node, "eth_getBlockByNumber", hex(number), False) for node in nodes]
+            return (
+                all(block is not None and block["stateRoot"] == blocks[0]["stateRoot"] for block in blocks)
+                and len({block["hash"] for block in blocks}) == 1
+            )
+
+        wait_for(agree, "B (restarted) and C synced to A", nodes)
+    finally:
+        statuses = [node.stop() for node in nodes]
+    assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)
+
+
+def test_a_node_finds_its_peer_through_a_discovery_bootnode(miner: NodeProcess, tmp_path: Path) -> None:
+    """A discovering node (its own bootnode) and a node that only knows it as --bootnodes: they meet and sync."""
+    a = NodeProcess(tmp_path / "a", "--nomine", p2p=("--port", "0"))
+    nodes: tuple[NodeProcess, ...] = (a,)
+    try:
+        a.wait_ready()
+        assert call(a, "admin_nodeInfo")["ports"]["discovery"] > 0
+        b = NodeProcess(tmp_path / "b", "--nomine", p2p=("--port", "0", "--bootnodes", enode_of(a)))
+        nodes = (a, b)
+        b.wait_ready()
+        wait_for(lambda: int(call(b, "net_peerCount"), 16) == 1, "B connected to A found by discovery", nodes)
+        assert call(b, "admin_peers")[0]["id"] == call(a, "admin_nodeInfo")["id"]
+        # Now A meets the miner too, and B gets the miner's chain through A.
+        assert call(a, "admin_addPeer", enode_of(miner)) is True
+        target = head(miner)["hash"]
+        wait_for(lambda: head(b)["hash"] == target, "B synced the miner's chain through A", (*nodes, miner))
+    finally:
+        statuses = [node.stop() for node in nodes]
+    assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)
+
+
+def test_a_gwtc_network_node_syncs_gwtc_blocks_from_another(tmp_path: Path) -> None:
+    """Two `walton node --network genesis.json` processes: A serves Gwtc's own dev-phases chain (imported with
+    `walton import`), B syncs it over eth/63 with the 17-field header and agrees on head, balances and coin age."""
+    chain_dir = shared_fixture("waltonchain", "chains", "dev-phases")
+    summary = json.loads((chain_dir / "summary.json").read_text())
+    fork = summary["forkHeights"]
+    heights = ["--hardfork-v1", str(fork["HardForkV1"]), "--hardfork-v2", str(fork["HardForkV2"])]
+    heights += ["--hardfork-v3", str(fork["HardForkV3"]), "--hardfork-v2-difficulty", str(fork["HardForkV2diff"])]
+    genesis = str(chain_dir / "genesis.json")
+    command = [sys.executable, "-m", "walton.cli", "import", "--genesis", genesis, *heights, "--no-progress"]
+    imported = subprocess.run(
+        [*command, "--datadir", str(tmp_path / "a"), str(chain_dir / "chain.rlp")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stderr
+    a = NodeProcess(tmp_path / "a", *heights, network=("--network", genesis))
+    nodes: tuple[NodeProcess, ...] = (a,)
+    try:
+        a.wait_ready()
+        assert call(a, "admin_nodeInfo")["protocols"]["eth"]["network"] == summary["chainId"]
+        b = NodeProcess(tmp_path / "b", *heights, "--staticnodes", enode_of(a), network=("--network", genesis))
+        nodes = (a, b)
+        b.wait_ready()
+        wait_for(lambda: head(b)["hash"] == summary["head"]["hash"], "B synced the Gwtc chain", nodes)
+        for address, account in summary["accountsAtHead"].items():
+            assert call(b, "eth_getBalance", address, "latest") == hex(int(account["balance"], 16))
+            assert call(b, "walton_getCoinAge", address, "latest")["coinAge"] == account["coinAge"]
+    finally:
+        statuses = [node.stop() for node in nodes]
+    assert statuses == [0] * len(nodes), "\n".join(node.output() for node in nodes)
