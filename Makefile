@@ -36,6 +36,11 @@ bench: install
 	$(BIN)/python -m benchmarks.statetests
 	$(BIN)/python -m benchmarks.gwtc
 	$(BIN)/python -m benchmarks.node
+	$(BIN)/python -m benchmarks.p2p_wire
+	$(BIN)/python -m benchmarks.p2p
+	$(BIN)/python -m benchmarks.hardware
+	$(BIN)/python -m benchmarks.devices
+	$(BIN)/python -m benchmarks.sidechains
 
 lint: install
 	$(BIN)/ruff check walton tests benchmarks
