@@ -7,9 +7,9 @@ peer that sent it is disconnected. Requests from peers are answered from our dat
 limits (``MAX_*`` per request and a soft response size).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import rlp
 from eth.abc import BlockAPI, BlockHeaderAPI, ChainAPI, ReceiptAPI
@@ -63,6 +63,8 @@ MAX_NODE_DATA = 384
 MAX_RECEIPTS = 256
 SOFT_RESPONSE_LIMIT = 2 * 1024 * 1024
 MAX_MESSAGE_SIZE = 10 * 1024 * 1024  # geth's protocolMaxMsgSize
+
+_T = TypeVar("_T")
 
 
 class ProtocolError(Exception):
@@ -317,53 +319,61 @@ def answer_headers(chain: ChainAPI, request: GetBlockHeaders) -> list[BlockHeade
     return headers
 
 
-def answer_bodies(chain: ChainAPI, hashes: Sequence[Hash32]) -> list[BlockAPI]:
-    """The blocks we have among the first ``MAX_BODIES`` hashes, in order, unknown ones left out."""
-    blocks = []
+def _answer_by_key(
+    keys: Sequence[Hash32], limit: int, lookup: Callable[[Hash32], _T | None], size_of: Callable[[_T], int]
+) -> list[_T]:
+    """``lookup`` of the first ``limit`` keys, in order, ``None`` ones left out, until ``SOFT_RESPONSE_LIMIT``."""
+    found: list[_T] = []
     size = 0
-    for block_hash in hashes[:MAX_BODIES]:
+    for key in keys[:limit]:
         if size >= SOFT_RESPONSE_LIMIT:
             break
-        try:
-            block = chain.get_block_by_hash(block_hash)
-        except (HeaderNotFound, BlockNotFound):
+        item = lookup(key)
+        if item is None:
             continue
-        blocks.append(block)
-        size += len(rlp.encode(block))
-    return blocks
+        found.append(item)
+        size += size_of(item)
+    return found
+
+
+def _block_or_none(chain: ChainAPI, block_hash: Hash32) -> BlockAPI | None:
+    try:
+        return chain.get_block_by_hash(block_hash)
+    except (HeaderNotFound, BlockNotFound):
+        return None
+
+
+def answer_bodies(chain: ChainAPI, hashes: Sequence[Hash32]) -> list[BlockAPI]:
+    """The blocks we have among the first ``MAX_BODIES`` hashes, in order, unknown ones left out."""
+    return _answer_by_key(
+        hashes, MAX_BODIES, lambda block_hash: _block_or_none(chain, block_hash), lambda block: len(rlp.encode(block))
+    )
 
 
 def answer_node_data(chain: ChainAPI, hashes: Sequence[Hash32]) -> list[bytes]:
     """Trie nodes and code by hash, at most ``MAX_NODE_DATA``: only values stored under their own keccak."""
     db = chain.chaindb.db
-    blobs = []
-    size = 0
-    for key in hashes[:MAX_NODE_DATA]:
-        if size >= SOFT_RESPONSE_LIMIT:
-            break
+
+    def stored_under_own_hash(key: Hash32) -> bytes | None:
         try:
             value = db[key]
         except KeyError:
-            continue
-        if keccak(value) != key:
-            continue
-        blobs.append(value)
-        size += len(value)
-    return blobs
+            return None
+        return value if keccak(value) == key else None
+
+    return _answer_by_key(hashes, MAX_NODE_DATA, stored_under_own_hash, len)
 
 
 def answer_receipts(chain: ChainAPI, hashes: Sequence[Hash32]) -> list[list[ReceiptAPI]]:
     """The receipts of the blocks we have among the first ``MAX_RECEIPTS`` hashes."""
-    result = []
-    size = 0
-    for block_hash in hashes[:MAX_RECEIPTS]:
-        if size >= SOFT_RESPONSE_LIMIT:
-            break
-        try:
-            block = chain.get_block_by_hash(block_hash)
-        except (HeaderNotFound, BlockNotFound):
-            continue
-        receipts = list(block.get_receipts(chain.chaindb))
-        result.append(receipts)
-        size += len(rlp.encode([encode_receipt(receipt) for receipt in receipts]))
-    return result
+
+    def receipts_of(block_hash: Hash32) -> list[ReceiptAPI] | None:
+        block = _block_or_none(chain, block_hash)
+        return None if block is None else list(block.get_receipts(chain.chaindb))
+
+    return _answer_by_key(
+        hashes,
+        MAX_RECEIPTS,
+        receipts_of,
+        lambda receipts: len(rlp.encode([encode_receipt(receipt) for receipt in receipts])),
+    )
