@@ -287,6 +287,13 @@ def _recover_ephemeral(private_key: PrivateKey, remote: PublicKey, nonce: bytes,
         raise RLPxError(f"cannot recover the initiator's ephemeral key: {exc}") from exc
 
 
+def _seal_eip8(remote_public_key: PublicKey, body: bytes) -> bytes:
+    """An EIP-8 handshake packet: ``body`` padded with 100-300 random bytes, encrypted, size prefix first."""
+    body += os.urandom(100 + secrets.randbelow(201))
+    prefix = (len(body) + ecies.CIPHERTEXT_OVERHEAD).to_bytes(2, "big")
+    return prefix + ecies.encrypt(remote_public_key, body, prefix)
+
+
 def make_auth(
     private_key: PrivateKey,
     remote_public_key: PublicKey,
@@ -296,9 +303,7 @@ def make_auth(
     """An EIP-8 auth packet (size prefix included), padded with 100-300 random bytes as EIP-8 recommends."""
     signature = ephemeral_key.sign_msg_hash(_xor(ecies.ecdh(private_key, remote_public_key), nonce))
     body = rlp.encode([signature.to_bytes(), private_key.public_key.to_bytes(), nonce, HANDSHAKE_VERSION])
-    body += os.urandom(100 + secrets.randbelow(201))
-    prefix = (len(body) + ecies.CIPHERTEXT_OVERHEAD).to_bytes(2, "big")
-    return prefix + ecies.encrypt(remote_public_key, body, prefix)
+    return _seal_eip8(remote_public_key, body)
 
 
 def make_ack(remote_public_key: PublicKey, ephemeral_key: PrivateKey, nonce: bytes, eip8: bool) -> bytes:
@@ -306,29 +311,32 @@ def make_ack(remote_public_key: PublicKey, ephemeral_key: PrivateKey, nonce: byt
     ephemeral = ephemeral_key.public_key.to_bytes()
     if not eip8:
         return ecies.encrypt(remote_public_key, ephemeral + nonce + b"\x00")
-    body = rlp.encode([ephemeral, nonce, HANDSHAKE_VERSION]) + os.urandom(100 + secrets.randbelow(201))
-    prefix = (len(body) + ecies.CIPHERTEXT_OVERHEAD).to_bytes(2, "big")
-    return prefix + ecies.encrypt(remote_public_key, body, prefix)
+    return _seal_eip8(remote_public_key, rlp.encode([ephemeral, nonce, HANDSHAKE_VERSION]))
+
+
+def _open_handshake(private_key: PrivateKey, packet: bytes, legacy_size: int, what: str) -> tuple[bytes, bool]:
+    """The plaintext of a complete handshake packet, and whether it is EIP-8 (else legacy: exactly ``legacy_size``)."""
+    if len(packet) == legacy_size:
+        try:
+            return ecies.decrypt(private_key, packet), False
+        except ecies.DecryptionError:
+            pass
+    try:
+        return ecies.decrypt(private_key, packet[2:], packet[:2]), True
+    except ecies.DecryptionError as exc:
+        raise RLPxError(f"cannot decrypt {what}: {exc}") from exc
 
 
 def decode_auth(private_key: PrivateKey, packet: bytes) -> AuthMessage:
     """Decode a complete auth packet in either format (legacy: exactly 307 bytes; EIP-8: size-prefixed)."""
-    if len(packet) == LEGACY_AUTH_SIZE:
-        try:
-            plain = ecies.decrypt(private_key, packet)
-        except ecies.DecryptionError:
-            pass
-        else:
-            remote = _public_key(plain[97:161])
-            nonce = plain[161:193]
-            ephemeral = _recover_ephemeral(private_key, remote, nonce, plain[:65])
-            if keccak256(ephemeral.to_bytes()) != plain[65:97]:
-                raise RLPxError("auth ephemeral key hash mismatch")
-            return AuthMessage(remote, ephemeral, nonce, HANDSHAKE_VERSION, eip8=False)
-    try:
-        plain = ecies.decrypt(private_key, packet[2:], packet[:2])
-    except ecies.DecryptionError as exc:
-        raise RLPxError(f"cannot decrypt auth: {exc}") from exc
+    plain, eip8 = _open_handshake(private_key, packet, LEGACY_AUTH_SIZE, "auth")
+    if not eip8:
+        remote = _public_key(plain[97:161])
+        nonce = plain[161:193]
+        ephemeral = _recover_ephemeral(private_key, remote, nonce, plain[:65])
+        if keccak256(ephemeral.to_bytes()) != plain[65:97]:
+            raise RLPxError("auth ephemeral key hash mismatch")
+        return AuthMessage(remote, ephemeral, nonce, HANDSHAKE_VERSION, eip8=False)
     items = _decode_list(plain, 4)
     remote = _public_key(items[1])
     nonce = items[2]
@@ -338,17 +346,9 @@ def decode_auth(private_key: PrivateKey, packet: bytes) -> AuthMessage:
 
 def decode_ack(private_key: PrivateKey, packet: bytes) -> AckMessage:
     """Decode a complete ack packet in either format."""
-    if len(packet) == LEGACY_ACK_SIZE:
-        try:
-            plain = ecies.decrypt(private_key, packet)
-        except ecies.DecryptionError:
-            pass
-        else:
-            return AckMessage(_public_key(plain[:64]), plain[64:96], HANDSHAKE_VERSION, eip8=False)
-    try:
-        plain = ecies.decrypt(private_key, packet[2:], packet[:2])
-    except ecies.DecryptionError as exc:
-        raise RLPxError(f"cannot decrypt ack: {exc}") from exc
+    plain, eip8 = _open_handshake(private_key, packet, LEGACY_ACK_SIZE, "ack")
+    if not eip8:
+        return AckMessage(_public_key(plain[:64]), plain[64:96], HANDSHAKE_VERSION, eip8=False)
     items = _decode_list(plain, 3)
     if len(items[1]) != 32:
         raise RLPxError("bad nonce length in ack")
