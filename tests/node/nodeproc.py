@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from tests.shared import shared_fixture
+
 STARTUP_TIMEOUT = 120.0
 
 
@@ -83,3 +85,24 @@ class NodeProcess:
     def kill_after(self, seconds: float) -> None:
         time.sleep(seconds)
         self.kill()
+
+
+def import_gwtc_dev_phases(datadir: Path) -> tuple[dict[str, Any], list[str], str]:
+    """`walton import` Gwtc's own dev-phases chain (the shared fixture) into ``datadir``.
+
+    Returns the fixture's summary, the hard-fork height flags a node on it needs, and its genesis file."""
+    chain_dir = shared_fixture("waltonchain", "chains", "dev-phases")
+    summary: dict[str, Any] = json.loads((chain_dir / "summary.json").read_text())
+    fork = summary["forkHeights"]
+    heights = ["--hardfork-v1", str(fork["HardForkV1"]), "--hardfork-v2", str(fork["HardForkV2"])]
+    heights += ["--hardfork-v3", str(fork["HardForkV3"]), "--hardfork-v2-difficulty", str(fork["HardForkV2diff"])]
+    genesis = str(chain_dir / "genesis.json")
+    command = [sys.executable, "-m", "walton.cli", "import", "--genesis", genesis, *heights, "--no-progress"]
+    imported = subprocess.run(
+        [*command, "--datadir", str(datadir), str(chain_dir / "chain.rlp")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stderr
+    return summary, heights, genesis

@@ -5,11 +5,8 @@ Node A mines only when transactions arrive (``--dev.period 0``), so the head sta
 transactions and all nodes can be compared at ``latest``. B and C run ``--dev --nomine``.
 """
 
-import json
 import re
 import secrets
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,8 +21,8 @@ from eth_keys.datatypes import PrivateKey
 from eth_typing import Hash32
 from eth_utils import to_canonical_address
 
-from tests.node.nodeproc import NodeProcess, rpc
-from tests.shared import shared_fixture
+from tests.node.devchain import sealed_block
+from tests.node.nodeproc import NodeProcess, import_gwtc_dev_phases, rpc
 from walton.node.db import BlockWriteDB
 from walton.node.p2p import base, rlpx
 from walton.node.p2p.enode import parse_enode
@@ -40,7 +37,6 @@ from walton.node.p2p.eth import (
     encode_hashes,
 )
 from walton.node.p2p.peer import HandshakeFailed, Peer, handshake, our_hello
-from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
 from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
 from walton.vm.validation import decode_transaction
 
@@ -265,11 +261,7 @@ def test_an_invalid_block_gets_a_peer_banned(miner: NodeProcess) -> None:
             bodies = codec.decode_bodies(await peer.request(GET_BLOCK_BODIES, encode_hashes([h.hash for h in headers])))
             for header, body in zip(headers, bodies, strict=True):
                 chain.import_block(codec.assemble(header, body))
-            coinbase = to_canonical_address(dev_accounts()[5].address)
-            built = build_block(chain, FixedCandidates(()), coinbase, chain.get_canonical_head().timestamp + 1)
-            seal = find_seal(built.block, coinbase_balance_at_head(chain, coinbase), 0, 100_000)
-            assert seal is not None
-            sealed = apply_seal(built.block, seal)
+            sealed = sealed_block(chain, to_canonical_address(dev_accounts()[5].address))
             vm_class = chain.get_vm_class_for_block_number(sealed.number)
             stray = decode_transaction(vm_class, bytes.fromhex(signed_raw(5, 0)[2:]))
             forged = sealed.copy(transactions=[stray])  # same sealed header, a body that is not its own
@@ -343,20 +335,7 @@ def test_a_node_finds_its_peer_through_a_discovery_bootnode(miner: NodeProcess, 
 def test_a_gwtc_network_node_syncs_gwtc_blocks_from_another(tmp_path: Path) -> None:
     """Two `walton node --network genesis.json` processes: A serves Gwtc's own dev-phases chain (imported with
     `walton import`), B syncs it over eth/63 with the 17-field header and agrees on head, balances and coin age."""
-    chain_dir = shared_fixture("waltonchain", "chains", "dev-phases")
-    summary = json.loads((chain_dir / "summary.json").read_text())
-    fork = summary["forkHeights"]
-    heights = ["--hardfork-v1", str(fork["HardForkV1"]), "--hardfork-v2", str(fork["HardForkV2"])]
-    heights += ["--hardfork-v3", str(fork["HardForkV3"]), "--hardfork-v2-difficulty", str(fork["HardForkV2diff"])]
-    genesis = str(chain_dir / "genesis.json")
-    command = [sys.executable, "-m", "walton.cli", "import", "--genesis", genesis, *heights, "--no-progress"]
-    imported = subprocess.run(
-        [*command, "--datadir", str(tmp_path / "a"), str(chain_dir / "chain.rlp")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert imported.returncode == 0, imported.stderr
+    summary, heights, genesis = import_gwtc_dev_phases(tmp_path / "a")
     a = NodeProcess(tmp_path / "a", *heights, network=("--network", genesis))
     nodes: tuple[NodeProcess, ...] = (a,)
     try:

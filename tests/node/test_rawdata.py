@@ -3,17 +3,14 @@
 from pathlib import Path
 
 import pytest
-from eth.db.atomic import AtomicDB
 from eth_hash.auto import keccak
 
 import walton.node.rpc.rawdata_methods  # noqa: F401  (registers the walton_*RawData methods)
+from tests.node.devchain import dev_backend
 from tests.node.nodeproc import NodeProcess, rpc
-from walton.node.backend import NetworkInfo, NodeBackend
-from walton.node.db import BlockWriteDB
 from walton.node.rawdata import MAX_RAW_DATA_BYTES, RawDataStore, RawDataTooLarge, rawdata_path
 from walton.node.rpc.errors import ServerError
 from walton.node.rpc.methods import dispatch
-from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain
 
 
 def test_store_keys_by_stamp_refuses_oversize_and_survives_reopening(tmp_path: Path) -> None:
@@ -67,8 +64,7 @@ def test_json_rpc_put_and_get_on_a_running_node(tmp_path: Path) -> None:
 
 
 def test_a_backend_without_a_store_says_so(tmp_path: Path) -> None:
-    db = BlockWriteDB(AtomicDB())
-    backend = NodeBackend.serving(build_dev_chain(db), db, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID))
+    backend = dev_backend()
     with pytest.raises(ServerError, match="no raw-data store"):
         dispatch(backend, "walton_getRawData", ["0x" + "11" * 32])
     backend.rawdata = RawDataStore(rawdata_path(tmp_path))

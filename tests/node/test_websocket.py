@@ -17,11 +17,9 @@ from typing import Any
 
 import pytest
 import trio
-from eth.abc import BlockAPI
 from eth.db.atomic import AtomicDB
 from eth_account import Account
-from eth_typing import Address, BlockNumber
-from eth_utils import to_canonical_address
+from eth_typing import Address
 from hexbytes import HexBytes
 from web3 import AsyncWeb3, HTTPProvider, Web3
 from web3.providers.persistent import WebSocketProvider
@@ -31,6 +29,7 @@ from websockets.exceptions import ConnectionClosed
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Ping, Request, TextMessage
 
+from tests.node.devchain import mine_branch
 from tests.node.nodeproc import NodeProcess, free_port, rpc
 from walton.node import chain_process
 from walton.node.backend import NetworkInfo, NodeBackend
@@ -39,9 +38,7 @@ from walton.node.events import FEED_HEADS, FEED_LOGS, NewCanonicalBlock, NewPend
 from walton.node.rpc import websocket
 from walton.node.rpc.server import ServerLimits
 from walton.node.txpool import TxPool
-from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
 from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
-from walton.vm.validation import decode_transaction
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.xdist_group("websocket")]
 
@@ -489,23 +486,6 @@ def test_a_vanished_client_is_dropped_after_an_unanswered_ping() -> None:
 class SubscribedEndpoint:
     def is_any_endpoint_subscribed_to(self, event_type: type) -> bool:
         return True
-
-
-def mine_branch(length: int, coinbase_index: int, spacing: int, transactions: list[bytes]) -> list[BlockAPI]:
-    chain = build_dev_chain(BlockWriteDB(AtomicDB()))
-    coinbase = to_canonical_address(dev_accounts()[coinbase_index].address)
-    blocks = []
-    for _ in range(length):
-        vm_class = chain.get_vm_class_for_block_number(BlockNumber(chain.get_canonical_head().block_number + 1))
-        candidates = FixedCandidates([decode_transaction(vm_class, raw) for raw in transactions])
-        transactions = []
-        built = build_block(chain, candidates, coinbase, chain.get_canonical_head().timestamp + spacing)
-        seal = find_seal(built.block, coinbase_balance_at_head(chain, coinbase), 0, 100_000)
-        assert seal is not None
-        block = apply_seal(built.block, seal)
-        chain.import_block(block)
-        blocks.append(block)
-    return blocks
 
 
 def test_a_reorganisation_reports_removed_logs() -> None:

@@ -11,8 +11,8 @@ from eth.exceptions import HeaderNotFound
 from eth_account import Account
 from eth_hash.auto import keccak
 from eth_typing import BlockNumber, Hash32
-from eth_utils import to_canonical_address
 
+from tests.node.devchain import mine
 from walton.node.db import BlockWriteDB
 from walton.node.p2p.eth import (
     MAX_BODIES,
@@ -37,10 +37,8 @@ from walton.node.p2p.eth import (
     encode_new_block_hashes,
     encode_transactions,
 )
-from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
 from walton.vm.networks import load_network
 from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
-from walton.vm.validation import decode_transaction
 
 RECIPIENT = "0x" + "22" * 20
 
@@ -59,15 +57,7 @@ def signed(nonce: int, typed: bool) -> bytes:
 def dev_chain() -> Iterator[ChainAPI]:
     """A dev chain of three blocks; block 1 holds a legacy and an EIP-1559 transaction."""
     chain = build_dev_chain(BlockWriteDB(AtomicDB()))
-    miner = to_canonical_address(dev_accounts()[0].address)
-    vm_class = chain.get_vm_class_for_block_number(BlockNumber(1))
-    transactions = [decode_transaction(vm_class, signed(0, False)), decode_transaction(vm_class, signed(1, True))]
-    for number in range(3):
-        candidates = FixedCandidates(transactions if number == 0 else ())
-        built = build_block(chain, candidates, miner, chain.get_canonical_head().timestamp + 1)
-        seal = find_seal(built.block, coinbase_balance_at_head(chain, miner), 0, 100_000)
-        assert seal is not None
-        chain.import_block(apply_seal(built.block, seal))
+    mine(chain, 3, transactions=[signed(0, False), signed(1, True)])
     yield chain
 
 

@@ -11,11 +11,11 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 import trio
-from eth.abc import BlockAPI, ChainAPI
+from eth.abc import BlockAPI
 from eth.db.atomic import AtomicDB
 from eth_keys.datatypes import PrivateKey
-from eth_utils import to_canonical_address
 
+from tests.node.devchain import dev_backend, mine
 from tests.vm.gwtc.chains import chain_fixture
 from walton.node.backend import NetworkInfo, NodeBackend
 from walton.node.db import BlockWriteDB
@@ -23,28 +23,9 @@ from walton.node.p2p import base, rlpx
 from walton.node.p2p.eth import Status
 from walton.node.p2p.peer import handshake, our_hello
 from walton.node.p2p.service import P2PConfig, P2PService
-from walton.vm.forks.iot.mining import FixedCandidates, apply_seal, build_block, coinbase_balance_at_head, find_seal
-from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
+from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain
 
 pytestmark = pytest.mark.timeout(300)
-
-
-def new_backend() -> NodeBackend:
-    db = BlockWriteDB(AtomicDB())
-    return NodeBackend.serving(build_dev_chain(db), db, NetworkInfo("dev", DEV_CHAIN_ID, DEV_CHAIN_ID))
-
-
-def mine(chain: ChainAPI, count: int, coinbase_index: int = 0, spacing: int = 1) -> list[BlockAPI]:
-    coinbase = to_canonical_address(dev_accounts()[coinbase_index].address)
-    blocks = []
-    for _ in range(count):
-        built = build_block(chain, FixedCandidates(()), coinbase, chain.get_canonical_head().timestamp + spacing)
-        seal = find_seal(built.block, coinbase_balance_at_head(chain, coinbase), 0, 100_000)
-        assert seal is not None
-        block = apply_seal(built.block, seal)
-        chain.import_block(block)
-        blocks.append(block)
-    return blocks
 
 
 def service(backend: NodeBackend, *static: str, request_timeout: float = 10.0) -> P2PService:
@@ -72,7 +53,7 @@ def run_services(*services: P2PService, body: Callable[[], Awaitable[None]]) -> 
 
 
 def test_an_empty_node_syncs_and_then_follows_new_blocks() -> None:
-    a_backend, b_backend = new_backend(), new_backend()
+    a_backend, b_backend = dev_backend(), dev_backend()
     mine(a_backend.chain, 4)
     a = service(a_backend)
 
@@ -112,7 +93,7 @@ def mine_on_backend(backend: NodeBackend, count: int) -> list[BlockAPI]:
 
 def test_a_heavier_chain_replaces_ours() -> None:
     """B has its own branch; A's branch has more total difficulty: B reorganises onto it."""
-    a_backend, b_backend = new_backend(), new_backend()
+    a_backend, b_backend = dev_backend(), dev_backend()
     mine(a_backend.chain, 4, coinbase_index=1, spacing=1)
     mine(b_backend.chain, 2, coinbase_index=2, spacing=1)
     assert a_backend.chain.get_score(a_backend.head().hash) > b_backend.chain.get_score(b_backend.head().hash)
@@ -131,7 +112,7 @@ def test_a_heavier_chain_replaces_ours() -> None:
 def test_a_silent_peer_is_dropped_and_sync_goes_on_with_another(caplog: pytest.LogCaptureFixture) -> None:
     """A peer that claims the best chain but never answers: after the request timeout, B syncs from A."""
     caplog.set_level(logging.INFO, logger="walton")
-    a_backend, b_backend = new_backend(), new_backend()
+    a_backend, b_backend = dev_backend(), dev_backend()
     mine(a_backend.chain, 3)
     a = service(a_backend)
     silent_key = PrivateKey(secrets.token_bytes(32))
