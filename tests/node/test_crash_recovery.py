@@ -89,6 +89,14 @@ def test_killed_mining_node_restarts_consistent(tmp_path: Path) -> None:
     replay_into_fresh_chain(datadir)
 
 
+def wait_until_exists(path: Path, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert process.poll() is None, f"the import exited with {process.returncode} before opening its database"
+        assert time.monotonic() < deadline, f"{path} did not appear within {timeout}s"
+        time.sleep(0.05)
+
+
 def test_killed_import_resumes_to_gwtcs_head(tmp_path: Path) -> None:
     """`walton import --datadir` of a real Gwtc chain, SIGKILLed at random points, then resumed."""
     chain_dir = shared_fixture("waltonchain", "chains", "dev-prev1")
@@ -100,7 +108,9 @@ def test_killed_import_resumes_to_gwtcs_head(tmp_path: Path) -> None:
     heads = []
     for _kill in range(KILLS):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 4.0))
+        # Kill during the import, not during Python's start-up (which takes seconds on a loaded machine).
+        wait_until_exists(datadir / "chaindata" / "CURRENT", process)
+        time.sleep(rng.uniform(0.2, 3.0))
         process.kill()
         process.wait()
         store = RocksDB(datadir / "chaindata", read_only=True)
