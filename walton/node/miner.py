@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import trio
+from eth.abc import BlockAPI
 from eth.constants import ZERO_ADDRESS
 from eth_keys.datatypes import PrivateKey
 from eth_keys.exceptions import ValidationError
@@ -25,6 +26,8 @@ logger = logging.getLogger("walton.miner")
 
 # Nonces tried per worker-thread round: ~0.1 s of pure-Python X11.
 ATTEMPTS_PER_ROUND = 64
+# Seconds an authority node waiting for another member's block goes before re-reading its key file.
+KEY_RELOAD_SECONDS = 2.0
 
 
 class Miner:
@@ -94,10 +97,9 @@ class AuthorityMiner(Miner):
 
     There is no work to search: the block is built, its header announces any member set voted in
     the parent block, and the in-turn member's key signs it. When another member is in turn the
-    node waits for that member's block (walton has no block gossip yet, so a chain whose members
-    run separate nodes needs every turn's key here; a local cluster gives the node all of them).
-    While it waits it re-reads its key file, so the key of a member voted in can be added to the
-    file without a restart.
+    node waits for that member's block, which arrives from peers (members on separate nodes) or
+    is sealed here (a node holding several keys, as in a local cluster). While it waits it
+    re-reads its key file, so the key of a member voted in can be added without a restart.
     """
 
     def __init__(self, backend: NodeBackend, key_file: Path, block_period: float) -> None:
@@ -105,6 +107,34 @@ class AuthorityMiner(Miner):
         self.key_file = key_file
         self.keys = keys_by_address(list(load_authority_keys(key_file)))
         self._waiting_for: tuple[Hash32, Address] | None = None
+        self.head_changed = trio.Event()
+        backend.block_listeners.append(self._on_new_head)
+
+    def _on_new_head(self, _block: BlockAPI) -> None:
+        """A block became canonical (a peer's, or ours): the turn may have passed to this node."""
+        self.head_changed.set()
+        self.work_available.set()
+
+    async def _wait_for_work(self) -> None:
+        """Pending transactions, or the block period since the head's timestamp: the chain keeps its
+        pace whichever member's node sealed the head; a new head from a peer starts the wait again."""
+        while self.backend.txpool.pending_count() == 0:
+            head_hash = self.backend.head().hash
+            self.work_available = trio.Event()
+            if self.block_period > 0:
+                delay = self.backend.head().timestamp + self.block_period - time.time()
+                with trio.move_on_after(max(0.0, delay)):
+                    await self.work_available.wait()
+            else:
+                await self.work_available.wait()
+            if self.backend.head().hash == head_hash:
+                return
+
+    async def _wait_for_new_head(self) -> None:
+        """Until a new canonical block arrives (or a while passes, to re-read the key file)."""
+        self.head_changed = trio.Event()
+        with trio.move_on_after(max(self.block_period, KEY_RELOAD_SECONDS)):
+            await self.head_changed.wait()
 
     def _reload_keys(self) -> None:
         try:
@@ -115,15 +145,28 @@ class AuthorityMiner(Miner):
     async def mine_one(self) -> bool:
         chain = self.backend.chain
         head = self.backend.head()
+        network = self.backend.network_service
+        if network is not None and network.sync_status() is not None:
+            # Catching up from peers: a block sealed on a stale head would fork the members' chain.
+            await self._wait_for_new_head()
+            return False
         sealer, announce = next_sealer(chain)
         if sealer not in self.keys:
             self._reload_keys()
         key = self.keys.get(sealer)
         if key is None:
             if self._waiting_for != (head.hash, sealer):
-                logger.warning("Waiting for member %s to seal block %d", encode_hex(sealer), head.block_number + 1)
+                # Routine when members run separate nodes; with no peer to deliver the block, the chain halts.
+                alone = network is None or network.peer_count() == 0
+                logger.log(
+                    logging.WARNING if alone else logging.DEBUG,
+                    "Waiting for member %s to seal block %d%s",
+                    encode_hex(sealer),
+                    head.block_number + 1,
+                    " (no peers connected)" if alone else "",
+                )
                 self._waiting_for = (head.hash, sealer)
-            await trio.sleep(max(self.block_period, 1.0))
+            await self._wait_for_new_head()
             return False
         built = build_block(chain, self.backend.txpool.best_transactions(head), sealer, self._next_timestamp())
         for transaction, reason in built.rejected:
