@@ -34,7 +34,7 @@ from eth.vm.transaction_context import BaseTransactionContext
 from eth_keys import keys
 from eth_typing import Address
 
-from tests.vm.precompiles.device_chain import OWNERS, DeviceChain, batch_arguments, calldata, stamp_arguments
+from tests.vm.precompiles.device_chain import OWNERS, DeviceChain, batch_arguments, stamp_arguments
 from walton.db.rocks import RocksDB
 from walton.hardware.identity import DeviceKey, KeyType, verify_signature
 from walton.node.rawdata import MAX_RAW_DATA_BYTES, RawDataStore
@@ -112,7 +112,7 @@ def stamps_per_second(chain: DeviceChain, calls: int, rounds: int) -> None:
         assert chain.register(sensor).ok
         state = chain.state
         baseline = functools.partial(_apply, state, _message(ECRECOVER_ADDRESS, ecrecover_input()))
-        data = calldata(SENSOR_STAMPS, "recordStamp", *stamp_arguments(sensor, 1, 1000))
+        data = SENSOR_STAMPS.calldata("recordStamp", *stamp_arguments(sensor, 1, 1000))
         stamp = functools.partial(_apply, state, _message(SENSOR_STAMPS.address, data))
         base_rate, rate, ratio = compare(baseline, stamp, calls, rounds)
         print(

@@ -41,7 +41,7 @@ def new_chain() -> ChainAPI:
 
 
 def selector(name: str) -> bytes:
-    return next(f.selector for f in MEMBERSHIP.functions.values() if f.name == name)
+    return MEMBERSHIP.function(name).selector
 
 
 def transaction(chain: ChainAPI, key: PrivateKey, to: Address, data: bytes = b"", value: int = 0) -> Any:

@@ -5,7 +5,7 @@ from typing import Any
 
 from eth.abc import ComputationAPI, ReceiptAPI, SignedTransactionAPI
 from eth.db.atomic import AtomicDB
-from eth_abi import decode, encode
+from eth_abi import decode
 from eth_keys import keys
 from eth_typing import Address
 
@@ -43,12 +43,6 @@ def set_time(chain: Any, timestamp: int) -> None:
     chain.header = chain.header.copy(timestamp=timestamp)
 
 
-def calldata(precompile: StatefulPrecompile, name: str, *arguments: Any) -> bytes:
-    functions = [f for f in precompile.functions.values() if f.name == name and len(f.parameters) == len(arguments)]
-    (function,) = functions
-    return function.selector + encode([p.type for p in function.parameters], list(arguments))
-
-
 def signed(
     chain: Any,
     precompile: StatefulPrecompile,
@@ -68,7 +62,7 @@ def signed(
         gas=gas,
         to=precompile.address,
         value=value,
-        data=calldata(precompile, name, *arguments),
+        data=precompile.calldata(name, *arguments),
     ).as_signed_transaction(KEYS[sender], chain_id=DEV_CHAIN_ID)
 
 
@@ -79,6 +73,7 @@ def send(chain: Any, precompile: StatefulPrecompile, name: str, *arguments: Any,
 
 
 def returned(precompile: StatefulPrecompile, name: str, outcome: Outcome) -> tuple[Any, ...]:
-    function = next(f for f in precompile.functions.values() if f.name == name)
+    function = precompile.functions[bytes(outcome.computation.msg.data_as_bytes[:4])]  # the overload called
+    assert function.name == name
     assert outcome.ok, outcome.reason
     return tuple(decode([p.type for p in function.returns], outcome.computation.output))

@@ -7,7 +7,7 @@ from typing import Any
 from eth.db.atomic import AtomicDB
 from eth.vm.message import Message
 from eth.vm.transaction_context import BaseTransactionContext
-from eth_abi import decode, encode
+from eth_abi import decode
 from eth_keys import keys
 from eth_typing import Address
 
@@ -21,15 +21,6 @@ from walton.vm.precompiles.stateful import ERROR_SELECTOR, StatefulPrecompile
 
 EPC = bytes.fromhex("3074257bf7194e4000001a85")  # an SGTIN-96
 OWNERS = [keys.PrivateKey(bytes.fromhex(account.private_key[2:])) for account in dev_accounts()[:2]]
-
-
-def selector(precompile: StatefulPrecompile, name: str) -> bytes:
-    return next(function.selector for function in precompile.functions.values() if function.name == name)
-
-
-def calldata(precompile: StatefulPrecompile, name: str, *values: Any) -> bytes:
-    function = next(function for function in precompile.functions.values() if function.name == name)
-    return function.selector + encode([parameter.type for parameter in function.parameters], list(values))
 
 
 @dataclass
@@ -63,7 +54,7 @@ class DeviceChain:
         return int(self.state.timestamp)
 
     def send(self, precompile: StatefulPrecompile, name: str, *values: Any, owner: int = 0) -> Outcome:
-        return self.send_data(precompile.address, calldata(precompile, name, *values), owner)
+        return self.send_data(precompile.address, precompile.calldata(name, *values), owner)
 
     def send_data(self, to: Address, data: bytes, owner: int = 0, gas: int = 1_000_000) -> Outcome:
         key = OWNERS[owner]
@@ -77,8 +68,8 @@ class DeviceChain:
         return Outcome(receipt, computation, receipt.gas_used - before)
 
     def view(self, precompile: StatefulPrecompile, name: str, *values: Any) -> tuple[Any, ...]:
-        function = next(function for function in precompile.functions.values() if function.name == name)
-        computation = self.message(precompile.address, calldata(precompile, name, *values), is_static=True)
+        function = precompile.function(name, len(values))
+        computation = self.message(precompile.address, precompile.calldata(name, *values), is_static=True)
         assert computation.is_success, computation.error
         return tuple(decode([parameter.type for parameter in function.returns], computation.output))
 

@@ -12,7 +12,7 @@ from eth_abi import decode
 from trie import HexaryTrie
 
 from tests.vm.precompiles.child_chains import account_proof, coinbase_proofs, mine, storage_proof, trie_proof
-from tests.vm.precompiles.dev_calls import ADDRESSES, calldata, new_chain, returned, send, signed
+from tests.vm.precompiles.dev_calls import ADDRESSES, new_chain, returned, send, signed
 from walton.consensus.labor import PROOF_CREDIT
 from walton.vm.networks.dev import DEV_MINIMUM_DIFFICULTY
 from walton.vm.precompiles.abi import storage_slot
@@ -139,7 +139,7 @@ def test_static_calls_verify_without_crediting(child: Child, parent: Any) -> Non
         to=PROOFS.address,
         sender=ADDRESSES[VERIFIER],
         value=0,
-        data=calldata(PROOFS, "verifyStorage", *_storage_arguments(child)),
+        data=PROOFS.calldata("verifyStorage", *_storage_arguments(child)),
         code=b"",
         is_static=True,
         code_address=PROOFS.address,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.vm.precompiles.child_chains import authority_genesis
-from tests.vm.precompiles.dev_calls import ADDRESSES, calldata, new_chain, send
+from tests.vm.precompiles.dev_calls import ADDRESSES, new_chain, send
 from walton.vm.precompiles.anchors import ANCHORS, AUTHORITY
 from walton.vm.precompiles.crosschain_proofs import PROOFS
 from walton.vm.precompiles.labor import LABOR
@@ -73,7 +73,7 @@ def test_random_calldata(chain: Any, index: int, selector: bytes, tail: bytes, r
 @SETTINGS
 @given(headers=st.lists(st.binary(max_size=700), min_size=1, max_size=3))
 def test_random_headers_are_refused(chain: Any, headers: list[bytes]) -> None:
-    computation = _call(chain, ANCHORS, calldata(ANCHORS, "submitHeaders", CHILD, headers, []))
+    computation = _call(chain, ANCHORS, ANCHORS.calldata("submitHeaders", CHILD, headers, []))
     assert computation.is_error
     _assert_clean(computation)
 
@@ -119,6 +119,6 @@ def test_deeply_nested_rlp_is_refused_not_a_crash(chain: Any) -> None:
         prove_storage(ANCHORED_ROOT, b"\x01" * 32, rlp.encode([nested]))
     with pytest.raises(ProofError):
         prove_storage(ANCHORED_ROOT, b"\x01" * 32, nested)
-    computation = _call(chain, ANCHORS, calldata(ANCHORS, "submitHeaders", CHILD, [nested], []))
+    computation = _call(chain, ANCHORS, ANCHORS.calldata("submitHeaders", CHILD, [nested], []))
     assert computation.is_error
     _assert_clean(computation)

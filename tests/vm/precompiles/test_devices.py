@@ -15,7 +15,6 @@ from tests.vm.precompiles.device_chain import (
     OWNERS,
     DeviceChain,
     batch_arguments,
-    selector,
     signed_record,
     stamp_arguments,
 )
@@ -118,7 +117,7 @@ def test_registry_refusals(chain: DeviceChain) -> None:
 def test_state_changes_refused_in_static_calls(chain: DeviceChain) -> None:
     key = DeviceKey.generate(KeyType.SECP256K1)
     chain.register(key)
-    data = selector(DEVICE_REGISTRY, "revoke") + key.device_id
+    data = DEVICE_REGISTRY.function("revoke").selector + key.device_id
     computation = chain.message(DEVICE_REGISTRY.address, data, is_static=True)
     assert computation.is_error
     assert chain.view(DEVICE_REGISTRY, "isActive", key.device_id) == (True,)
@@ -378,5 +377,5 @@ def test_web3_decodes_every_event_with_the_published_abi(chain: DeviceChain) -> 
 def test_verdict_views_answer_false_for_arguments_that_do_not_decode(chain: DeviceChain) -> None:
     for precompile, name in ((GATEWAY_BATCHES, "verifyInclusion"), (DEVICE_REGISTRY, "isActive")):
         for tail in (b"", b"\x01" * 7, encode(["uint256", "uint256"], [1, 2**200])):
-            computation = chain.message(precompile.address, selector(precompile, name) + tail, is_static=True)
+            computation = chain.message(precompile.address, precompile.function(name).selector + tail, is_static=True)
             assert computation.is_success and computation.output == encode(["bool"], [False])

@@ -16,7 +16,7 @@ from eth_abi.tools import get_abi_strategy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.vm.precompiles.device_chain import DeviceChain, calldata, signed_record
+from tests.vm.precompiles.device_chain import DeviceChain, signed_record
 from walton.hardware.identity import DeviceKey, KeyType
 from walton.vm.precompiles.device_registry import MAX_SIGNATURE_GAS
 from walton.vm.precompiles.devices import (
@@ -106,7 +106,7 @@ SIGNATURES = st.one_of(st.binary(min_size=64, max_size=65), st.binary(max_size=2
 def test_registration_with_random_keys_and_proofs(
     chain: DeviceChain, key_type: int, public_key: bytes, proof: bytes
 ) -> None:
-    _check(chain, DEVICE_REGISTRY, calldata(DEVICE_REGISTRY, "register", key_type, public_key, proof))
+    _check(chain, DEVICE_REGISTRY, DEVICE_REGISTRY.calldata("register", key_type, public_key, proof))
 
 
 @FUZZ
@@ -120,7 +120,7 @@ def test_stamps_of_a_registered_device_with_random_signatures(
     chain: DeviceChain, devices: dict[str, DeviceKey], sequence: int, timestamp: int, stamp: bytes, signature: bytes
 ) -> None:
     arguments = (devices["sensor"].device_id, sequence, timestamp, stamp, signature)
-    _check(chain, SENSOR_STAMPS, calldata(SENSOR_STAMPS, "recordStamp", *arguments))
+    _check(chain, SENSOR_STAMPS, SENSOR_STAMPS.calldata("recordStamp", *arguments))
 
 
 @FUZZ
@@ -134,7 +134,7 @@ def test_batches_of_a_registered_gateway_with_random_signatures(
     chain: DeviceChain, devices: dict[str, DeviceKey], sequence: int, root: bytes, count: int, signature: bytes
 ) -> None:
     arguments = (devices["gateway"].device_id, sequence, root, count, bytes(32), signature)
-    _check(chain, GATEWAY_BATCHES, calldata(GATEWAY_BATCHES, "recordBatch", *arguments))
+    _check(chain, GATEWAY_BATCHES, GATEWAY_BATCHES.calldata("recordBatch", *arguments))
 
 
 @FUZZ
@@ -157,4 +157,4 @@ def test_records_of_registered_devices_with_random_signatures(
         encoded += reader_signature
     else:  # one flipped bit anywhere in a genuine record
         encoded[flip % len(encoded)] ^= 1 << (flip % 8)
-    _check(chain, RFID_RECORDS, calldata(RFID_RECORDS, "recordOperation", bytes(encoded)))
+    _check(chain, RFID_RECORDS, RFID_RECORDS.calldata("recordOperation", bytes(encoded)))

@@ -51,10 +51,6 @@ KEY = keys.PrivateKey(bytes.fromhex(dev_accounts()[0].private_key[2:]))
 SENDER = KEY.public_key.to_canonical_address()
 
 
-def _selector(function_name: str) -> bytes:
-    return next(f.selector for f in COUNTER.functions.values() if f.name == function_name)
-
-
 def _send(chain: Any, data: bytes, value: int = 0) -> Any:
     vm = chain.get_vm()
     nonce = vm.state.get_nonce(SENDER)
@@ -72,7 +68,7 @@ def chain() -> Any:
 
 def test_calls_store_under_the_precompile_emit_events_and_keep_the_account_alive(chain: Any) -> None:
     for expected in (1, 2):
-        receipt, computation = _send(chain, _selector("bump") + encode(["uint256"], [5]))
+        receipt, computation = _send(chain, COUNTER.calldata("bump", 5))
         assert computation.is_success and decode(["uint256"], computation.output) == (expected,)
     (log,) = receipt.logs
     assert log.address == COUNTER.address
@@ -85,12 +81,12 @@ def test_calls_store_under_the_precompile_emit_events_and_keep_the_account_alive
 
 
 def test_refusals_revert_with_a_reason_and_change_nothing(chain: Any) -> None:
-    _send(chain, _selector("bump") + encode(["uint256"], [1]))
+    _send(chain, COUNTER.calldata("bump", 1))
     for data, value, reason in [
-        (_selector("bump") + encode(["uint256"], [1]), 0, "count 2 above limit 1"),
+        (COUNTER.calldata("bump", 1), 0, "count 2 above limit 1"),
         (b"\xde\xad\xbe\xef", 0, "unknown function selector 0xdeadbeef"),
-        (_selector("bump") + b"\x01", 0, "malformed arguments"),
-        (_selector("bump") + encode(["uint256"], [9]), 1, "does not accept value"),
+        (COUNTER.function("bump").selector + b"\x01", 0, "malformed arguments"),
+        (COUNTER.calldata("bump", 9), 1, "does not accept value"),
     ]:
         receipt, computation = _send(chain, data, value)
         assert computation.is_error and not receipt.logs
@@ -108,7 +104,7 @@ def test_static_and_delegated_calls_cannot_change_state(chain: Any, static: bool
         to=COUNTER.address,
         sender=SENDER,
         value=0,
-        data=_selector("bump") + encode(["uint256"], [5]),
+        data=COUNTER.calldata("bump", 5),
         code=b"",
         is_static=static,
         code_address=COUNTER.address,
@@ -125,3 +121,11 @@ def test_abi_json_names_functions_and_events() -> None:
     assert names == {("function", "bump"), ("function", "count"), ("event", "Bumped")}
     bump = next(entry for entry in COUNTER.abi() if entry["name"] == "bump")
     assert bump["stateMutability"] == "nonpayable" and bump["inputs"] == [{"name": "limit", "type": "uint256"}]
+
+
+def test_functions_are_found_by_name_and_encoded() -> None:
+    assert COUNTER.calldata("bump", 5) == COUNTER.function("bump").selector + encode(["uint256"], [5])
+    with pytest.raises(KeyError, match="0 functions 'missing'"):
+        COUNTER.function("missing")
+    with pytest.raises(KeyError, match="0 functions 'bump' with arity 2"):
+        COUNTER.calldata("bump", 1, 2)

@@ -165,6 +165,22 @@ class StatefulPrecompile:
         """The contract ABI JSON web3.py users load to call this precompile and decode its events."""
         return [function.abi() for function in self.functions.values()] + [event.abi() for event in self.events]
 
+    def function(self, name: str, arity: int | None = None) -> Function:
+        """The function called ``name`` (with ``arity`` parameters, where the name is overloaded)."""
+        matches = [
+            function
+            for function in self.functions.values()
+            if function.name == name and (arity is None or len(function.parameters) == arity)
+        ]
+        if len(matches) != 1:
+            raise KeyError(f"{self.name} has {len(matches)} functions {name!r} with arity {arity}")
+        return matches[0]
+
+    def calldata(self, name: str, *arguments: Any) -> bytes:
+        """The input of a call to ``name(arguments)``: selector and ABI-encoded arguments."""
+        function = self.function(name, len(arguments))
+        return function.selector + encode([parameter.type for parameter in function.parameters], list(arguments))
+
     def __call__(self, computation: ComputationAPI) -> ComputationAPI:
         data = computation.msg.data_as_bytes
         function = self.functions.get(bytes(data[:4]))
