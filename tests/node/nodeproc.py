@@ -8,12 +8,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from tests.shared import shared_fixture
 
 STARTUP_TIMEOUT = 120.0
+WAIT_TIMEOUT = 180.0  # for a condition across nodes: generous, as a loaded 2-core machine needs
 
 
 def free_port() -> int:
@@ -28,6 +30,30 @@ def rpc(url: str, method: str, params: list[Any] | None = None, timeout: float =
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
+
+
+def call(node: "NodeProcess", method: str, *params: Any) -> Any:
+    """A JSON-RPC call that must succeed: its result."""
+    response = rpc(node.url, method, list(params))
+    assert "error" not in response, (method, response)
+    return response["result"]
+
+
+def wait_for(
+    condition: Callable[[], bool], what: str, nodes: tuple["NodeProcess", ...], timeout: float = WAIT_TIMEOUT
+) -> None:
+    """Poll ``condition`` until it holds; past ``timeout`` fail with the tail of every node's log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    logs = "\n\n".join(f"--- {node.datadir.name}\n{node.output()[-6000:]}" for node in nodes)
+    raise AssertionError(f"timed out waiting for {what}\n{logs}")
+
+
+def enode_of(node: "NodeProcess") -> str:
+    return str(call(node, "admin_nodeInfo")["enode"])
 
 
 class NodeProcess:

@@ -8,7 +8,7 @@ transactions and all nodes can be compared at ``latest``. B and C run ``--dev --
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,50 +17,27 @@ import rlp
 import trio
 from eth.db.atomic import AtomicDB
 from eth_account import Account
-from eth_keys.datatypes import PrivateKey
 from eth_typing import Hash32
 from eth_utils import to_canonical_address
 
 from tests.node.devchain import sealed_block
-from tests.node.nodeproc import NodeProcess, import_gwtc_dev_phases, rpc
+from tests.node.nodeproc import WAIT_TIMEOUT, NodeProcess, call, enode_of, import_gwtc_dev_phases, rpc, wait_for
+from tests.node.p2p.hostile import Hostile, copy_chain, misbehave_until_dropped, wait_disconnected
 from walton.node.db import BlockWriteDB
 from walton.node.p2p import base, rlpx
-from walton.node.p2p.enode import parse_enode
 from walton.node.p2p.eth import (
     BLOCK_HEADERS,
-    GET_BLOCK_BODIES,
-    GET_BLOCK_HEADERS,
     NEW_BLOCK,
     BlockCodec,
-    GetBlockHeaders,
-    Status,
-    encode_hashes,
 )
-from walton.node.p2p.peer import HandshakeFailed, Peer, handshake, our_hello
+from walton.node.p2p.peer import HandshakeFailed
 from walton.vm.networks.dev import DEV_CHAIN_ID, build_dev_chain, dev_accounts
 from walton.vm.validation import decode_transaction
 
 pytestmark = [pytest.mark.timeout(600), pytest.mark.xdist_group("p2p-nodes")]
 
 RECIPIENT = "0x" + "42" * 20
-WAIT = 180.0  # generous: a loaded 2-core machine
 KILL_CHAIN_LENGTH = 20  # blocks B syncs when it is killed (about 2 s of import)
-
-
-def call(node: NodeProcess, method: str, *params: Any) -> Any:
-    response = rpc(node.url, method, list(params))
-    assert "error" not in response, (method, response)
-    return response["result"]
-
-
-def wait_for(condition: Callable[[], bool], what: str, nodes: tuple[NodeProcess, ...], timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    logs = "\n\n".join(f"--- {node.datadir.name}\n{node.output()[-6000:]}" for node in nodes)
-    raise AssertionError(f"timed out waiting for {what}\n{logs}")
 
 
 def head(node: NodeProcess) -> dict[str, Any]:
@@ -89,11 +66,6 @@ def send_raw(node: NodeProcess, nonce: int) -> str:
 
 def mined(node: NodeProcess, tx_hash: str) -> bool:
     return call(node, "eth_getTransactionReceipt", tx_hash) is not None
-
-
-def enode_of(node: NodeProcess) -> str:
-    info: dict[str, Any] = call(node, "admin_nodeInfo")
-    return str(info["enode"])
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +112,11 @@ def test_two_nodes_sync_follow_and_relay_a_transaction(miner: NodeProcess, tmp_p
         tx_hash = send_raw(c, int(call(a, "eth_getTransactionCount", dev_accounts()[2].address, "latest"), 16))
         wait_for(lambda: mined(a, tx_hash), "C's transaction mined on A", nodes)
         final = head(a)
-        wait_for(lambda: all(head(n)["hash"] == final["hash"] for n in (b, c)), "B and C follow A's new block", nodes)
+        wait_for(
+            lambda: all(head(n)["hash"] == final["hash"] for n in (b, c)),
+            "B and C follow A's new block",
+            nodes,
+        )
         assert {head(n)["stateRoot"] for n in nodes} == {final["stateRoot"]}
         assert len({call(n, "eth_getBalance", RECIPIENT, "latest") for n in nodes}) == 1
         assert mined(c, tx_hash) and mined(b, tx_hash)
@@ -150,43 +126,6 @@ def test_two_nodes_sync_follow_and_relay_a_transaction(miner: NodeProcess, tmp_p
 
 
 # -- hostile peers: written on the wire API, they break the rules and must be dropped and banned -------
-
-
-class Hostile:
-    """A peer of our own making: real RLPx and devp2p, eth Status with whatever genesis we choose."""
-
-    def __init__(self, node: NodeProcess) -> None:
-        self.node = node
-        self.key = PrivateKey(secrets.token_bytes(32))
-        self.target = parse_enode(enode_of(node))
-        self.genesis = Hash32(bytes.fromhex(call(node, "eth_getBlockByNumber", "0x0", False)["hash"][2:]))
-
-    @property
-    def short_id(self) -> str:
-        return self.key.public_key.to_bytes().hex()[:16]
-
-    async def connect(self) -> rlpx.RLPxConnection:
-        return await rlpx.connect(self.target.host, self.target.tcp_port, self.key, self.target.public_key)
-
-    async def join(self, genesis: Hash32 | None = None) -> Peer:
-        """Handshake as a peer on the dev chain (or one claiming another ``genesis``)."""
-        connection = await self.connect()
-
-        def status(version: int) -> Status:
-            return Status(version, DEV_CHAIN_ID, 1, self.genesis, genesis or self.genesis)
-
-        return await handshake(connection, our_hello(self.key, "hostile/test", 0), status, "127.0.0.1", 0, False)
-
-
-async def wait_disconnected(peer: Peer) -> None:
-    """Read until the node hangs up; it must, within the timeout."""
-    with trio.fail_after(60):
-        while True:
-            try:
-                code, payload = await peer.connection.receive_message()
-                await base.handle_base_message(peer.connection, code, payload)
-            except (base.PeerDisconnected, rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError):
-                return
 
 
 def wait_for_log(node: NodeProcess, text: str) -> str:
@@ -244,30 +183,16 @@ def test_an_invalid_block_gets_a_peer_banned(miner: NodeProcess) -> None:
 
     async def session() -> None:
         peer = await hostile.join()
-        gone = trio.Event()
 
-        async def ignore(_peer: Peer, _code: int, _payload: bytes) -> None:
-            return None
-
-        async def run_until_gone() -> None:
-            try:
-                await peer.run(ignore)
-            except (base.PeerDisconnected, rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError):
-                gone.set()
-
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(run_until_gone)
-            headers = codec.decode_headers(await peer.request(GET_BLOCK_HEADERS, GetBlockHeaders(1, 192).encode()))
-            bodies = codec.decode_bodies(await peer.request(GET_BLOCK_BODIES, encode_hashes([h.hash for h in headers])))
-            for header, body in zip(headers, bodies, strict=True):
-                chain.import_block(codec.assemble(header, body))
+        async def send_forged_block() -> None:
+            await copy_chain(peer, chain, codec)
             sealed = sealed_block(chain, to_canonical_address(dev_accounts()[5].address))
             vm_class = chain.get_vm_class_for_block_number(sealed.number)
             stray = decode_transaction(vm_class, bytes.fromhex(signed_raw(5, 0)[2:]))
             forged = sealed.copy(transactions=[stray])  # same sealed header, a body that is not its own
             await peer.send(NEW_BLOCK, codec.encode_new_block(forged, 10**9))
-            with trio.fail_after(60):
-                await gone.wait()
+
+        await misbehave_until_dropped(peer, send_forged_block)
 
     trio.run(session)
     assert "invalid block" in wait_for_log(miner, f"Banned peer {hostile.short_id}")
@@ -284,7 +209,7 @@ def test_a_node_killed_in_its_sync_restarts_consistent_and_completes(tmp_path: P
         b = NodeProcess(tmp_path / "b", "--nomine", "--staticnodes", enode_of(a))
         c = NodeProcess(tmp_path / "c", "--nomine", "--staticnodes", enode_of(a))
         nodes = (a, b, c)
-        deadline = time.monotonic() + WAIT
+        deadline = time.monotonic() + WAIT_TIMEOUT
         while "Syncing with peer" not in b.output():  # the chain process syncs before JSON-RPC is up
             assert time.monotonic() < deadline and b.process.poll() is None, b.output()
             time.sleep(0.05)

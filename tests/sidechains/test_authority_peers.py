@@ -5,11 +5,9 @@ others' blocks arrive over devp2p (NewBlock / NewBlockHashes, or a sync). The no
 with ``admin_addPeer`` on free ports without discovery; a fourth node with no key follows the chain.
 """
 
-import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import rlp
@@ -19,21 +17,14 @@ from eth.vm.forks.prague.blocks import PragueBlockHeader
 from eth_account import Account
 from eth_keys.datatypes import PrivateKey
 
-from tests.node.nodeproc import NodeProcess, rpc
+from tests.node.nodeproc import NodeProcess, call, rpc, wait_for
+from tests.node.p2p.hostile import Hostile, copy_chain, misbehave_until_dropped
 from walton.consensus.authority import header_signer
 from walton.node.db import BlockWriteDB
-from walton.node.p2p import base, rlpx
-from walton.node.p2p.enode import parse_enode
 from walton.node.p2p.eth import (
-    GET_BLOCK_BODIES,
-    GET_BLOCK_HEADERS,
     NEW_BLOCK,
     BlockCodec,
-    GetBlockHeaders,
-    Status,
-    encode_hashes,
 )
-from walton.node.p2p.peer import Peer, handshake, our_hello
 from walton.sidechains.templates import ChildTemplate, generate_keys, key_address, render_config, write_key_file
 from walton.vm.forks.authority.mining import seal_authority_block
 from walton.vm.forks.iot.mining import FixedCandidates, build_block
@@ -44,22 +35,6 @@ pytestmark = [pytest.mark.timeout(400), pytest.mark.xdist_group("authority-peers
 CHAIN_ID = 7301
 WAIT = 120.0  # generous: a loaded 2-core machine
 BLOCKS = 6  # two full rounds of the three members
-
-
-def call(node: NodeProcess, method: str, *params: Any) -> Any:
-    response = rpc(node.url, method, list(params))
-    assert "error" not in response, (method, response)
-    return response["result"]
-
-
-def wait_for(condition: Callable[[], bool], what: str, nodes: tuple[NodeProcess, ...], timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    logs = "\n\n".join(f"--- {node.datadir.name}\n{node.output()[-6000:]}" for node in nodes)
-    raise AssertionError(f"timed out waiting for {what}\n{logs}")
 
 
 def number(node: NodeProcess) -> int:
@@ -93,44 +68,22 @@ def send_out_of_turn_block(node: NodeProcess, config: Path, key: PrivateKey) -> 
     Returns our peer id prefix, for the ban line in the node's log."""
     chain = load_child_network(config).open_chain(BlockWriteDB(AtomicDB()))
     codec = BlockCodec(chain)
-    target = parse_enode(call(node, "admin_nodeInfo")["enode"])
-    network_id = call(node, "admin_nodeInfo")["protocols"]["eth"]["network"]
-    genesis = chain.get_canonical_head().hash
-    ours = PrivateKey(secrets.token_bytes(32))
+    hostile = Hostile(node)
 
     async def session() -> None:
-        connection = await rlpx.connect(target.host, target.tcp_port, ours, target.public_key)
+        peer = await hostile.join()
 
-        def status(version: int) -> Status:
-            return Status(version, network_id, 1, genesis, genesis)
-
-        peer = await handshake(connection, our_hello(ours, "out-of-turn/test", 0), status, "127.0.0.1", 0, False)
-        gone = trio.Event()
-
-        async def ignore(_peer: Peer, _code: int, _payload: bytes) -> None:
-            return None
-
-        async def run_until_gone() -> None:
-            try:
-                await peer.run(ignore)
-            except (base.PeerDisconnected, rlpx.RLPxError, trio.BrokenResourceError, trio.ClosedResourceError):
-                gone.set()
-
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(run_until_gone)
-            headers = codec.decode_headers(await peer.request(GET_BLOCK_HEADERS, GetBlockHeaders(1, 192).encode()))
-            bodies = codec.decode_bodies(await peer.request(GET_BLOCK_BODIES, encode_hashes([h.hash for h in headers])))
-            for header, body in zip(headers, bodies, strict=True):
-                chain.import_block(codec.assemble(header, body))
+        async def send_out_of_turn() -> None:
+            await copy_chain(peer, chain, codec)
             head = chain.get_canonical_head()
             built = build_block(chain, FixedCandidates([]), key_address(key), head.timestamp + 1)
             forged = seal_authority_block(built.block, key, None)
             await peer.send(NEW_BLOCK, codec.encode_new_block(forged, head.block_number + 10))
-            with trio.fail_after(60):
-                await gone.wait()
+
+        await misbehave_until_dropped(peer, send_out_of_turn)
 
     trio.run(session)
-    return ours.public_key.to_bytes().hex()[:16]
+    return hostile.short_id
 
 
 def member_node(tmp_path: Path, index: int, config: Path, *p2p: str) -> NodeProcess:
@@ -174,7 +127,9 @@ def test_members_on_separate_nodes_seal_in_turn_and_agree(
     keys, nodes = members
     everyone = tuple(nodes)
     addresses = [key_address(key) for key in keys]
-    wait_for(lambda: all(number(node) >= BLOCKS for node in nodes), f"{BLOCKS} blocks on every node", everyone)
+    wait_for(
+        lambda: all(number(node) >= BLOCKS for node in nodes), f"{BLOCKS} blocks on every node", everyone, timeout=WAIT
+    )
 
     # Each block is signed by its in-turn member, so every node sealed its member's turns.
     for block in range(1, BLOCKS + 1):
@@ -200,7 +155,7 @@ def test_members_on_separate_nodes_seal_in_turn_and_agree(
     def mined_everywhere() -> bool:
         return all(call(node, "eth_getTransactionReceipt", h) is not None for node in nodes for h in tx_hashes)
 
-    wait_for(mined_everywhere, "the members' transactions mined on every node", everyone)
+    wait_for(mined_everywhere, "the members' transactions mined on every node", everyone, timeout=WAIT)
     for tx_hash in tx_hashes:
         receipts = [call(node, "eth_getTransactionReceipt", tx_hash) for node in nodes]
         assert {(r["blockHash"], r["status"]) for r in receipts} == {(receipts[0]["blockHash"], "0x1")}
@@ -213,7 +168,9 @@ def test_members_on_separate_nodes_seal_in_turn_and_agree(
 
     # Later blocks still agree on hash and state root.
     target = max(number(node) for node in nodes) + 3
-    wait_for(lambda: all(number(node) >= target for node in nodes), f"block {target} on every node", everyone)
+    wait_for(
+        lambda: all(number(node) >= target for node in nodes), f"block {target} on every node", everyone, timeout=WAIT
+    )
     blocks = [call(node, "eth_getBlockByNumber", hex(target), False) for node in nodes]
     assert len({(block["hash"], block["stateRoot"]) for block in blocks}) == 1
 
@@ -224,11 +181,16 @@ def test_members_on_separate_nodes_seal_in_turn_and_agree(
         heads = {number(node) for node in nodes[:2]}
         return len(heads) == 1 and (heads.pop() + 1) % 3 == 2
 
-    wait_for(halted_before_member_2, "the chain halted before member 2's turn", everyone)
+    wait_for(halted_before_member_2, "the chain halted before member 2's turn", everyone, timeout=WAIT)
     halted = number(nodes[0])
     # A member may not seal another's turn: its block, sent by a peer, is refused and the peer banned.
     peer_id = send_out_of_turn_block(nodes[0], tmp_path / "child.toml", keys[0])
-    wait_for(lambda: f"Banned peer {peer_id}" in nodes[0].output(), "the out-of-turn block's peer banned", everyone)
+    wait_for(
+        lambda: f"Banned peer {peer_id}" in nodes[0].output(),
+        "the out-of-turn block's peer banned",
+        everyone,
+        timeout=WAIT,
+    )
     banned = next(line for line in nodes[0].output().splitlines() if f"Banned peer {peer_id}" in line)
     assert f"but it is 0x{addresses[2].hex()}'s turn" in banned, banned
     time.sleep(2)
@@ -239,7 +201,12 @@ def test_members_on_separate_nodes_seal_in_turn_and_agree(
     everyone = tuple(nodes)
     nodes[2].wait_ready()
     target = halted + 3
-    wait_for(lambda: all(number(node) >= target for node in nodes), f"block {target} after the restart", everyone)
+    wait_for(
+        lambda: all(number(node) >= target for node in nodes),
+        f"block {target} after the restart",
+        everyone,
+        timeout=WAIT,
+    )
     assert signer_of(nodes[1], halted + 1) == addresses[2]
     blocks = [call(node, "eth_getBlockByNumber", hex(target), False) for node in nodes]
     assert len({(block["hash"], block["stateRoot"]) for block in blocks}) == 1
