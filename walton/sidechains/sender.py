@@ -20,6 +20,7 @@ from web3.exceptions import ContractLogicError, Web3RPCError
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.types import TxReceipt
 
+from walton.node.miner import load_authority_keys
 from walton.vm.precompiles.stateful import StatefulPrecompile
 
 RECEIPT_TIMEOUT = 60.0
@@ -31,13 +32,12 @@ class ChainCallError(RuntimeError):
 
 
 def load_key(path: str | Path) -> LocalAccount:
-    """The first hex private key in a file, one a line, ``#`` comments allowed (``--authority-key``'s format)."""
-    lines = (line.split("#", 1)[0].strip() for line in Path(path).read_text().splitlines())
-    text = next((line for line in lines if line), "")
+    """The first private key of a key file in ``--authority-key``'s format (``load_authority_keys``)."""
     try:
-        account: LocalAccount = Account.from_key(text)
-    except (ValueError, TypeError) as exc:
+        first = load_authority_keys(Path(path))[0]
+    except ValueError as exc:
         raise ChainCallError(f"{path}: not a private key ({exc})") from None
+    account: LocalAccount = Account.from_key(first.to_bytes())
     return account
 
 
